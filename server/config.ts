@@ -1,0 +1,55 @@
+import { z } from 'zod'
+
+// Every setting the hub reads, in one schema. A bad value stops startup with a message
+// that names the variable and what it allows (see formatConfigError).
+const port = z.coerce.number().int().min(0).max(65535)
+const bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v))
+
+export const configSchema = z.object({
+  TSUDOI_DATA_DIR: z.string().min(1).default('./data'),
+  TSUDOI_HOST: z.string().min(1).default('0.0.0.0'),
+  TSUDOI_MQTT_PORT: port.default(1883),
+  TSUDOI_HTTP_PORT: port.default(8080),
+  TSUDOI_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TSUDOI_MAX_PAYLOAD: z.coerce.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
+  TSUDOI_K_ANONYMITY: z.coerce.number().int().min(3, 'k below 3 would expose individual members').max(1000).default(3),
+  TSUDOI_PUBLIC_COMPARISONS: bool.default(true),
+  // How long the group committer waits to gather readings into one transaction.
+  TSUDOI_COMMIT_WINDOW_MS: z.coerce.number().min(0).max(1000).default(4),
+  // fsync every commit (full) or leave it to the OS (normal: survives a crash of the hub, not of the machine).
+  TSUDOI_SYNC: z.enum(['full', 'normal']).default('full'),
+  TSUDOI_QUEUE_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(512 * 1024 * 1024),
+  TSUDOI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TSUDOI_PUBLIC_URL: z.url().optional(),
+  INFLUX_URL: z.url().optional(),
+  INFLUX_DATABASE: z.string().min(1).default('tsudoi'),
+  INFLUX_TOKEN: z.string().min(1).optional(),
+  INFLUX_USERNAME: z.string().min(1).optional(),
+  INFLUX_PASSWORD: z.string().optional()
+})
+
+export type Config = z.infer<typeof configSchema>
+
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Reads the configuration from an environment; throws a ConfigError that names each bad variable. */
+export function loadConfig (env: Record<string, string | undefined>): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(configSchema.shape).flatMap((key) => {
+      const value = env[key]
+      return value === undefined || value === '' ? [] : [[key, value]]
+    })
+  )
+  const parsed = configSchema.safeParse(relevant)
+  if (parsed.success) return parsed.data
+  const lines = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '?')
+    return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`
+  })
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+}

@@ -1,0 +1,33 @@
+import type { Candidate, Refusal } from '../validate.ts'
+import type { DeviceFormat } from '../../registry/device-formats.ts'
+
+/** What the broker knows of a connection once it has logged in: its identity comes from here, never from a topic. */
+export interface DeviceIdentity {
+  id: string
+  member: string
+  sector: string
+  format: DeviceFormat
+  /** The firmware's own topic name (Tasmota `Topic`, ESPHome `topic_prefix`, …); the device id by default. */
+  topic: string
+}
+
+export interface DecodeResult {
+  candidates: Candidate[]
+  /** Problems found while reading the payload itself (not JSON, unknown shape). */
+  refusals: Refusal[]
+  /** A status message (birth, last will, availability). */
+  status?: 'online' | 'offline'
+}
+
+/** One firmware family: which topics its devices use and how their payloads become readings. */
+export interface PayloadFormat {
+  /** Topic filters the device may publish to. */
+  publishFilters (device: DeviceIdentity): string[]
+  /** Topic filters the device may subscribe within. */
+  subscribeFilters (device: DeviceIdentity): string[]
+  /** Decodes one publish; `null` means the topic is not part of this format. */
+  decode (device: DeviceIdentity, topic: string, payload: Buffer): DecodeResult | null
+}
+
+export const nothing = (): DecodeResult => ({ candidates: [], refusals: [] })
+export const refused = (refusal: Refusal): DecodeResult => ({ candidates: [], refusals: [refusal] })

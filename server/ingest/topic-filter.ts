@@ -1,0 +1,30 @@
+// MQTT topic filter grammar [MQTT-4.7]: `+` matches one level, `#` the rest (including none).
+
+/** Does a concrete topic match a filter? */
+export function topicMatches (filter: string, topic: string): boolean {
+  const f = filter.split('/')
+  const t = topic.split('/')
+  for (let i = 0; i < f.length; i++) {
+    const level = f[i]
+    if (level === '#') return true
+    if (i >= t.length) return false
+    if (level !== '+' && level !== t[i]) return false
+  }
+  return f.length === t.length
+}
+
+/** Is every topic a `requested` filter can match also matched by `allowed`? (ACL for SUBSCRIBE) */
+export function filterWithin (requested: string, allowed: string): boolean {
+  const r = requested.split('/')
+  const a = allowed.split('/')
+  for (let i = 0; i < a.length; i++) {
+    const level = a[i]
+    if (level === '#') return true
+    if (i >= r.length) return false
+    const want = r[i]
+    if (want === '#') return false
+    if (level === '+') continue
+    if (want === '+' || want !== level) return false
+  }
+  return r.length === a.length
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod'
+import { deviceFormats } from './device-formats.ts'
+import { slugSchema } from './ids.ts'
+import { sectors } from './sectors.ts'
+
+// What the admin API and the CLI accept for members and devices; the types come from here.
+const normalizers = {
+  floorArea: z.number().positive().max(1_000_000).optional(),
+  seats: z.number().int().positive().max(100_000).optional(),
+  rooms: z.number().int().positive().max(100_000).optional()
+}
+
+export const newMemberSchema = z.object({
+  id: slugSchema.optional(),
+  name: z.string().trim().min(1).max(200),
+  sector: z.enum(sectors),
+  sharing: z.boolean().default(true),
+  ...normalizers
+}).strict()
+export type NewMember = z.input<typeof newMemberSchema>
+
+export const memberPatchSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  sector: z.enum(sectors).optional(),
+  sharing: z.boolean().optional(),
+  floorArea: normalizers.floorArea.nullable(),
+  seats: normalizers.seats.nullable(),
+  rooms: normalizers.rooms.nullable()
+}).strict()
+export type MemberPatch = z.infer<typeof memberPatchSchema>
+
+export const newDeviceSchema = z.object({
+  id: slugSchema.optional(),
+  member: slugSchema,
+  name: z.string().trim().min(1).max(200),
+  format: z.enum(deviceFormats).default('json'),
+  // The firmware's own topic name (Tasmota Topic, ESPHome topic_prefix, Z2M base_topic).
+  topic: z.string().regex(/^[^#+\s/][^#+\s]{0,127}$/, 'no spaces, no wildcards, not starting with /').optional()
+}).strict()
+export type NewDevice = z.input<typeof newDeviceSchema>

@@ -1,0 +1,167 @@
+import Database from 'better-sqlite3'
+import { metricSpec } from '../ingest/metric-catalog.ts'
+import { floorTo } from './buckets.ts'
+import type {
+  MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
+} from './reading-store.ts'
+import { readingSchema, rollupTables, sourceFor } from './sqlite-schema.ts'
+
+interface SeriesRow { id: number, last?: { time: number, value: number } }
+interface Rollup { series: number, bucket: number, count: number, sum: number, min: number, max: number, inc: number }
+
+/** The embedded reading store: one SQLite file (WAL), raw rows plus minute and hour rollups. */
+export class SqliteReadingStore implements ReadingStore {
+  readonly kind = 'sqlite'
+  private db!: Database.Database
+  private readonly seriesIds = new Map<string, SeriesRow>()
+  private statements!: ReturnType<SqliteReadingStore['prepare']>
+
+  constructor (private readonly file: string, private readonly synchronous: 'full' | 'normal' = 'full') {}
+
+  async open (): Promise<void> {
+    this.db = new Database(this.file)
+    this.db.pragma('journal_mode = WAL')
+    // FULL: a commit survives a power cut, not only a crash of the hub (the PUBACK promise).
+    this.db.pragma(`synchronous = ${this.synchronous.toUpperCase()}`)
+    this.db.exec(readingSchema)
+    this.statements = this.prepare()
+  }
+
+  private prepare () {
+    const db = this.db
+    const upsert = (table: string) => db.prepare(`INSERT INTO ${table} (series, bucket, count, sum, min, max, inc)
+      VALUES (@series, @bucket, @count, @sum, @min, @max, @inc)
+      ON CONFLICT (series, bucket) DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
+        min = MIN(min, excluded.min), max = MAX(max, excluded.max), inc = inc + excluded.inc`)
+    return {
+      insertSeries: db.prepare('INSERT OR IGNORE INTO series (member, device, sector, metric) VALUES (?, ?, ?, ?)'),
+      selectSeries: db.prepare('SELECT id FROM series WHERE member = ? AND device = ? AND metric = ?').pluck(),
+      lastReading: db.prepare('SELECT time, value FROM reading WHERE series = ? ORDER BY time DESC LIMIT 1'),
+      // First write wins for a repeated (series, time): a device resending after a lost PUBACK
+      // must not be counted twice in the rollups.
+      insertReading: db.prepare('INSERT OR IGNORE INTO reading (series, time, value, inc) VALUES (?, ?, ?, ?)'),
+      upserts: rollupTables.map(({ table, size }) => ({ size, statement: upsert(table) }))
+    }
+  }
+
+  async append (readings: readonly Reading[]): Promise<void> {
+    if (readings.length > 0) this.appendNow(readings)
+  }
+
+  /** One transaction for the whole batch: the group commit that makes a PUBACK durable. */
+  private readonly appendNow = (readings: readonly Reading[]): void => {
+    this.db.transaction(() => {
+      const rollups = rollupTables.map(() => new Map<string, Rollup>())
+      for (const reading of readings) {
+        const series = this.series(reading)
+        const counter = metricSpec(reading.metric).kind === 'counter'
+        const inc = counter ? this.increase(series, reading) : 0
+        if (this.statements.insertReading.run(series.id, reading.time, reading.value, inc).changes === 0) continue
+        if (counter && (series.last === undefined || reading.time > series.last.time)) {
+          series.last = { time: reading.time, value: reading.value }
+        }
+        this.statements.upserts.forEach(({ size }, i) => addTo(rollups[i]!, series.id, floorTo(reading.time, size), reading.value, inc))
+      }
+      this.statements.upserts.forEach(({ statement }, i) => {
+        for (const rollup of rollups[i]!.values()) statement.run(rollup)
+      })
+    })()
+  }
+
+  private series (reading: Reading): SeriesRow {
+    const key = `${reading.member}\u0000${reading.device}\u0000${reading.metric}`
+    let row = this.seriesIds.get(key)
+    if (row === undefined) {
+      this.statements.insertSeries.run(reading.member, reading.device, reading.sector, reading.metric)
+      const id = this.statements.selectSeries.get(reading.member, reading.device, reading.metric) as number
+      row = { id }
+      const last = this.statements.lastReading.get(id) as { time: number, value: number } | undefined
+      if (last) row.last = last
+      this.seriesIds.set(key, row)
+    }
+    return row
+  }
+
+  /** A counter's increase since the previous reading; a late (out-of-order) reading adds nothing. */
+  private increase (series: SeriesRow, reading: Reading): number {
+    const last = series.last
+    if (last === undefined || reading.time <= last.time) return 0
+    return reading.value >= last.value ? reading.value - last.value : reading.value
+  }
+
+  async readings (query: RawQuery): Promise<Reading[]> {
+    const { where, params } = seriesFilter(query)
+    return this.db.prepare(`SELECT r.time, s.member, s.device, s.sector, s.metric, r.value
+      FROM series s JOIN reading r ON r.series = s.id
+      WHERE ${where} AND r.time >= @from AND r.time < @to
+      ORDER BY r.time DESC, s.device, s.metric LIMIT @limit`).all({ ...params, from: query.from, to: query.to, limit: query.limit }) as Reading[]
+  }
+
+  async series (query: SeriesQuery): Promise<SeriesPoint[]> {
+    const { where, params } = seriesFilter(query)
+    const size = query.bucketMs
+    return this.db.prepare(`SELECT (r.bucket / @size) * @size AS time, SUM(r.sum) / SUM(r.count) AS mean,
+        MIN(r.min) AS min, MAX(r.max) AS max, SUM(r.count) AS count
+      FROM series s JOIN ${sourceFor(size)} r ON r.series = s.id
+      WHERE ${where} AND r.bucket >= @from AND r.bucket < @to
+      GROUP BY 1 ORDER BY 1`).all({ ...params, size, from: floorTo(query.from, size), to: query.to }) as SeriesPoint[]
+  }
+
+  async memberBuckets (query: MemberBucketQuery): Promise<MemberBucketValue[]> {
+    const size = query.bucketMs
+    const sector = query.sector === undefined ? '' : 'AND s.sector = @sector'
+    // Gauges: each device's mean over the bucket, then the mean across the member's devices.
+    // Counters: the increase over the bucket, summed across the member's devices.
+    const perDevice = query.kind === 'counter' ? 'SUM(r.inc)' : 'SUM(r.sum) / SUM(r.count)'
+    const acrossDevices = query.kind === 'counter' ? 'SUM(v)' : 'AVG(v)'
+    return this.db.prepare(`SELECT time, member, ${acrossDevices} AS value FROM (
+        SELECT (r.bucket / @size) * @size AS time, s.member AS member, ${perDevice} AS v
+        FROM series s JOIN ${sourceFor(size)} r ON r.series = s.id
+        WHERE s.metric = @metric ${sector} AND r.bucket >= @from AND r.bucket < @to
+        GROUP BY 1, s.id)
+      GROUP BY time, member ORDER BY time, member`)
+      .all({ size, metric: query.metric, sector: query.sector, from: floorTo(query.from, size), to: query.to }) as MemberBucketValue[]
+  }
+
+  async presence (since: number): Promise<MetricPresence[]> {
+    return this.db.prepare(`SELECT s.metric, s.sector, COUNT(DISTINCT s.member) AS members FROM series s
+      WHERE EXISTS (SELECT 1 FROM rollup_1h r WHERE r.series = s.id AND r.bucket >= ?)
+      GROUP BY s.metric, s.sector ORDER BY s.metric, s.sector`).all(floorTo(since, 3_600_000)) as MetricPresence[]
+  }
+
+  async deleteMember (member: string): Promise<void> {
+    this.db.transaction(() => {
+      for (const table of ['reading', ...rollupTables.map((t) => t.table)]) {
+        this.db.prepare(`DELETE FROM ${table} WHERE series IN (SELECT id FROM series WHERE member = ?)`).run(member)
+      }
+      this.db.prepare('DELETE FROM series WHERE member = ?').run(member)
+    })()
+    for (const key of this.seriesIds.keys()) if (key.startsWith(`${member}\u0000`)) this.seriesIds.delete(key)
+  }
+
+  async close (): Promise<void> {
+    this.db?.close()
+  }
+}
+
+function addTo (rollups: Map<string, Rollup>, series: number, bucket: number, value: number, inc: number): void {
+  const key = `${series}:${bucket}`
+  const rollup = rollups.get(key)
+  if (rollup === undefined) {
+    rollups.set(key, { series, bucket, count: 1, sum: value, min: value, max: value, inc })
+    return
+  }
+  rollup.count++
+  rollup.sum += value
+  rollup.min = Math.min(rollup.min, value)
+  rollup.max = Math.max(rollup.max, value)
+  rollup.inc += inc
+}
+
+function seriesFilter (query: { member: string, metric?: string, device?: string }) {
+  const clauses = ['s.member = @member']
+  const params: Record<string, string> = { member: query.member }
+  if (query.metric !== undefined) { clauses.push('s.metric = @metric'); params.metric = query.metric }
+  if (query.device !== undefined) { clauses.push('s.device = @device'); params.device = query.device }
+  return { where: clauses.join(' AND '), params }
+}
