@@ -6,6 +6,7 @@ import { hashSecret, newSecret, secretMatches } from './credentials.ts'
 import { slugFrom } from './ids.ts'
 import { type MemberPatch, type NewDevice, type NewMember, memberPatchSchema, newDeviceSchema, newMemberSchema } from './inputs.ts'
 import { registrySchema } from './schema.ts'
+import { parse } from '../validation.ts'
 import type { Sector } from './sectors.ts'
 
 export interface Member {
@@ -67,7 +68,7 @@ export class Registry {
   }
 
   addMember (input: NewMember, workshop: string | null = null): { member: Member, accessKey: string } {
-    const data = newMemberSchema.parse(input)
+    const data = parse(newMemberSchema, input)
     const id = data.id ?? slugFrom(data.name, 'm')
     const accessKey = newSecret('tsk')
     try {
@@ -95,7 +96,7 @@ export class Registry {
   }
 
   updateMember (id: string, input: MemberPatch): Member {
-    const patch = memberPatchSchema.parse(input)
+    const patch = parse(memberPatchSchema, input)
     const columns: Record<string, unknown> = {
       name: patch.name, sector: patch.sector, sharing: patch.sharing === undefined ? undefined : Number(patch.sharing),
       floor_area: patch.floorArea, seats: patch.seats, rooms: patch.rooms
@@ -106,6 +107,11 @@ export class Registry {
         .run(...set.map(([, value]) => value), id)
     }
     return this.requireMember(id)
+  }
+
+  /** The stored hash of a member's access key (sessions are bound to it). */
+  accessKeyHash (id: string): string | undefined {
+    return this.db.prepare('SELECT access_key_hash FROM member WHERE id = ?').pluck().get(id) as string | undefined
   }
 
   rotateAccessKey (id: string): string {
@@ -126,7 +132,7 @@ export class Registry {
   }
 
   addDevice (input: NewDevice): { device: Device, token: string } {
-    const data = newDeviceSchema.parse(input)
+    const data = parse(newDeviceSchema, input)
     this.requireMember(data.member)
     const id = data.id ?? slugFrom(data.name, 'd')
     const token = newSecret('tsd')

@@ -58,10 +58,10 @@ export interface ReadingStore {
   series (query: SeriesQuery): Promise<SeriesPoint[]>
   /** Per-member, per-bucket aggregates (comparison input), oldest first. */
   memberBuckets (query: MemberBucketQuery): Promise<MemberBucketValue[]>
+  /** The metrics a member has readings of. */
+  memberMetrics (member: string): Promise<string[]>
   /** Distinct members per metric and sector since a time (for the community overview). */
   presence (since: number): Promise<MetricPresence[]>
-  /** How many readings have a time at or after `since`. */
-  countSince (since: number): Promise<number>
   /** Forgets every reading of a member (data deletion on request or workshop expiry). */
   deleteMember (member: string): Promise<void>
   close (): Promise<void>

@@ -53,7 +53,7 @@ export class SqliteReadingStore implements ReadingStore {
     this.db.transaction(() => {
       const rollups = rollupTables.map(() => new Map<string, Rollup>())
       for (const reading of readings) {
-        const series = this.series(reading)
+        const series = this.seriesOf(reading)
         const counter = metricSpec(reading.metric).kind === 'counter'
         const inc = counter ? this.increase(series, reading) : 0
         if (this.statements.insertReading.run(series.id, reading.time, reading.value, inc).changes === 0) continue
@@ -68,7 +68,7 @@ export class SqliteReadingStore implements ReadingStore {
     })()
   }
 
-  private series (reading: Reading): SeriesRow {
+  private seriesOf (reading: Reading): SeriesRow {
     const key = `${reading.member}\u0000${reading.device}\u0000${reading.metric}`
     let row = this.seriesIds.get(key)
     if (row === undefined) {
@@ -121,6 +121,10 @@ export class SqliteReadingStore implements ReadingStore {
         GROUP BY 1, s.id)
       GROUP BY time, member ORDER BY time, member`)
       .all({ size, metric: query.metric, sector: query.sector, from: floorTo(query.from, size), to: query.to }) as MemberBucketValue[]
+  }
+
+  async memberMetrics (member: string): Promise<string[]> {
+    return this.db.prepare('SELECT DISTINCT metric FROM series WHERE member = ? ORDER BY metric').pluck().all(member) as string[]
   }
 
   async presence (since: number): Promise<MetricPresence[]> {

@@ -1,0 +1,102 @@
+import { Aedes, type AuthenticateError, type Client } from 'aedes'
+import type { EventBus } from '../event-bus.ts'
+import type { Activity } from '../ingest/activity.ts'
+import type { DeviceIdentity } from '../ingest/formats/format.ts'
+import { formats } from '../ingest/formats/index.ts'
+import type { IngestPipeline } from '../ingest/pipeline.ts'
+import { filterWithin } from '../ingest/topic-filter.ts'
+import type { Log } from '../log.ts'
+import type { HubMetrics } from '../metrics.ts'
+
+export interface BrokerDeps {
+  authenticate: (deviceId: string, token: string) => DeviceIdentity | undefined
+  pipeline: IngestPipeline
+  activity: Activity
+  bus: EventBus
+  metrics: HubMetrics
+  log: Log
+}
+
+// Where a refused PUBLISH is sent instead of its topic: `$`-topics are never matched by a
+// device's wildcard subscription [MQTT-4.7.2-1], and no device may subscribe to it.
+const REFUSED_SINK = '$tsudoi/refused'
+
+const identities = new WeakMap<Client, DeviceIdentity>()
+const emptyClientIds = new WeakSet<Client>()
+
+export const identityOf = (client: Client): DeviceIdentity | undefined => identities.get(client)
+
+function connectError (returnCode: 2 | 5, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError
+}
+
+/** The embedded Aedes broker with Tsudoi's identity, ACL and ingest hooks. It listens on nothing itself. */
+export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
+  const { pipeline, metrics, log, activity, bus } = deps
+  const broker = await Aedes.createBroker({
+    // [MQTT-3.1.3-8]: an empty client id needs a clean session; remember it for authenticate.
+    preConnect (client, packet, callback) {
+      if (packet.clientId === '') emptyClientIds.add(client)
+      callback(null, true)
+    },
+    authenticate (client, username, password, done) {
+      if (emptyClientIds.has(client) && !client.clean) {
+        metrics.connectRefused.inc({ code: 'CLIENT_ID_REQUIRED' })
+        return done(connectError(2, 'an empty client id needs clean session'), false)
+      }
+      const identity = username === undefined || password === undefined
+        ? undefined
+        : deps.authenticate(username, password.toString('utf8'))
+      if (identity === undefined) {
+        metrics.connectRefused.inc({ code: 'BAD_CREDENTIALS' })
+        log.info({ username, clientId: client.id }, 'connection refused: unknown device or wrong token')
+        return done(connectError(5, 'not authorized'), false)
+      }
+      identities.set(client, identity)
+      done(null, true)
+    },
+    authorizePublish (client, packet, callback) {
+      const identity = client === null ? undefined : identities.get(client)
+      // A will left by a session whose client is gone cannot be attributed to a device.
+      if (identity === undefined) return callback(new Error('publisher has no identity'))
+      const verdict = pipeline.handle(identity, packet.topic, packet.payload as Buffer, packet.qos, (error) => callback(error))
+      if (!verdict.allowed) {
+        // aedes has no "refuse but stay connected" for PUBLISH in MQTT 3.1.1 (an error here
+        // drops the connection), so the packet is acknowledged and diverted to a sink nobody reads.
+        packet.topic = REFUSED_SINK
+        packet.retain = false
+      }
+    },
+    authorizeSubscribe (client, subscription, callback) {
+      const identity = identities.get(client)
+      const allowed = identity !== undefined && formats[identity.format].subscribeFilters(identity)
+        .some((filter) => filterWithin(subscription.topic, filter))
+      if (!allowed) {
+        metrics.subscribeRefused.inc()
+        log.info({ device: identity?.id, topic: subscription.topic }, 'subscription refused')
+        return callback(null, null) // SUBACK failure 0x80 [MQTT-3.9.3], connection kept
+      }
+      callback(null, subscription)
+    }
+  })
+
+  broker.on('clientReady', (client) => {
+    const identity = identities.get(client)
+    metrics.connections.inc()
+    if (identity === undefined) return
+    if (activity.connected(identity.id) === 1) {
+      bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: true, lastSeen: Date.now() })
+    }
+  })
+  broker.on('clientDisconnect', (client) => {
+    const identity = identities.get(client)
+    metrics.connections.dec()
+    if (identity === undefined) return
+    if (activity.disconnected(identity.id) === 0) {
+      bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: false, lastSeen: activity.lastSeen(identity.id) ?? null })
+    }
+  })
+  broker.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'))
+  broker.on('connectionError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'connection error'))
+  return broker
+}

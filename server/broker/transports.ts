@@ -1,0 +1,50 @@
+import net from 'node:net'
+import type { Server as HttpServer, IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Aedes } from 'aedes'
+import { WebSocketServer, createWebSocketStream } from 'ws'
+
+export interface MqttListener {
+  readonly port: number
+  close (): Promise<void>
+}
+
+/** MQTT over TCP. */
+export function listenTcp (broker: Aedes, host: string, port: number): Promise<MqttListener> {
+  const server = net.createServer((socket) => {
+    // Readings are small and latency matters more than packet count.
+    socket.setNoDelay(true)
+    broker.handle(socket)
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () => new Promise<void>((done) => server.close(() => done()))
+      })
+    })
+  })
+}
+
+/** MQTT over WebSocket at `path` on the HTTP server (browsers and firmware behind HTTP proxies). */
+export function attachWebSocket (broker: Aedes, httpServer: HttpServer, path: string): { close (): Promise<void> } {
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    if (url.pathname !== path) {
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => broker.handle(createWebSocketStream(ws), request))
+  }
+  httpServer.on('upgrade', onUpgrade)
+  return {
+    close: () => new Promise<void>((resolve) => {
+      httpServer.off('upgrade', onUpgrade)
+      for (const client of wss.clients) client.terminate()
+      wss.close(() => resolve())
+    })
+  }
+}

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import type { HttpContext } from './context.ts'
+import { errorHandler } from './error-handler.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { healthRoutes } from './routes/health.ts'
+import { meRoutes } from './routes/me.ts'
+import { sessionRoutes } from './routes/session.ts'
+import { streamRoutes } from './routes/stream.ts'
+
+const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist/', import.meta.url))
+
+export type RouteModule = (app: FastifyInstance, ctx: HttpContext) => Promise<void>
+
+/** The routes, one module a concern; later capabilities add theirs to this table. */
+export const routeModules: RouteModule[] = [sessionRoutes, meRoutes, adminRoutes, healthRoutes, streamRoutes]
+
+/** Builds the HTTP app; it does not listen (only server/main.ts and the hub's start() do). */
+export async function buildHttpApp (ctx: HttpContext, sessionSecret: string, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {
+  // pino's Logger and Fastify's FastifyBaseLogger differ only in optional typing details.
+  const app: FastifyInstance = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 256 * 1024, trustProxy: true })
+  app.setErrorHandler(errorHandler)
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null
+      }
+    },
+    // The hub is often reached over plain HTTP on a local network; HSTS would lock that out.
+    strictTransportSecurity: false
+  })
+  await app.register(cookie, { secret: sessionSecret })
+  await app.register(rateLimit, { global: false })
+  for (const routes of [...routeModules, ...extraRoutes]) {
+    await app.register(async (scope) => routes(scope, ctx))
+  }
+  if (existsSync(DASHBOARD_DIR)) {
+    await app.register(fastifyStatic, { root: DASHBOARD_DIR, index: ['index.html'] })
+  } else {
+    app.get('/', async () => ({ message: 'dashboard not built: run npm run build:dashboard' }))
+  }
+  return app
+}

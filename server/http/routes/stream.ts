@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify'
+import type { HttpContext } from '../context.ts'
+
+const COMMUNITY_EVERY_MS = 5000
+const KEEPALIVE_EVERY_MS = 25_000
+
+/**
+ * Server-Sent Events for the dashboard: the signed-in member's own readings and device
+ * status as they are committed, and community counters for everyone. Another member's
+ * readings never enter this stream (the filter is by the member the session belongs to).
+ */
+export async function streamRoutes (app: FastifyInstance, ctx: HttpContext): Promise<void> {
+  app.get('/api/stream', async (request, reply) => {
+    const caller = ctx.auth.caller(request)
+    const memberId = caller.role === 'member' ? caller.member.id : undefined
+    reply.hijack()
+    const out = reply.raw
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no'
+    })
+    const send = (event: string, data: unknown): void => { out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
+    out.write('retry: 3000\n\n')
+    const community = (): void => send('community', {
+      devicesOnline: ctx.activity.devicesOnline,
+      readingsLastMinute: ctx.activity.readingsWithin(60),
+      members: ctx.registry.members().length
+    })
+    community()
+    const unsubscribe = memberId === undefined
+      ? []
+      : [
+          ctx.bus.on('readings', (readings) => {
+            for (const r of readings) if (r.member === memberId) send('reading', { time: r.time, device: r.device, metric: r.metric, value: r.value })
+          }),
+          ctx.bus.on('deviceStatus', (d) => {
+            if (d.member === memberId) send('device', { id: d.id, online: d.online, lastSeen: d.lastSeen })
+          }),
+          ctx.bus.on('refusal', (r) => {
+            if (r.member === memberId) send('refusal', { device: r.device, code: r.code, message: r.message, topic: r.topic, time: r.time })
+          })
+        ]
+    const timers = [setInterval(community, COMMUNITY_EVERY_MS), setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_EVERY_MS)]
+    const close = (): void => {
+      for (const timer of timers) clearInterval(timer)
+      for (const off of unsubscribe) off()
+    }
+    request.raw.on('close', close)
+  })
+}

@@ -1,0 +1,143 @@
+import { mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import type { Aedes } from 'aedes'
+import type { FastifyInstance } from 'fastify'
+import { resolveAdminToken } from './admin-token.ts'
+import { createBroker } from './broker/broker.ts'
+import { type MqttListener, attachWebSocket, listenTcp } from './broker/transports.ts'
+import type { Config } from './config.ts'
+import { EventBus } from './event-bus.ts'
+import { buildHttpApp, type RouteModule } from './http/app.ts'
+import { Auth } from './http/auth.ts'
+import type { HttpContext } from './http/context.ts'
+import { Activity } from './ingest/activity.ts'
+import { GroupCommitter } from './ingest/group-commit.ts'
+import { IngestPipeline } from './ingest/pipeline.ts'
+import { RefusalReporter } from './ingest/refusal-reporter.ts'
+import { child, createRootLogger, type Log } from './log.ts'
+import { createMetrics } from './metrics.ts'
+import { reachableHost } from './network-address.ts'
+import { Registry } from './registry/registry.ts'
+import type { ReadingStore } from './store/reading-store.ts'
+import { selectReadingStore } from './store/select-store.ts'
+
+export interface HubOptions {
+  log?: Log
+  clock?: () => number
+  /** A store to use instead of the configured one. */
+  store?: ReadingStore
+  /** HTTP route modules added by later capabilities. */
+  routes?: RouteModule[]
+}
+
+const LAST_SEEN_FLUSH_MS = 10_000
+export const MQTT_WS_PATH = '/mqtt'
+
+/**
+ * Builds the whole hub and starts nothing (STYLE.md): `start()` opens files and listens,
+ * `stop()` undoes it in reverse order. Acknowledged readings are durable before the
+ * acknowledgement, so stopping loses none of them.
+ */
+export function createHub (config: Config, options: HubOptions = {}) {
+  const root = options.log ?? createRootLogger(config.TSUDOI_LOG_LEVEL)
+  const clock = options.clock ?? Date.now
+  const log = child(root, 'hub')
+  const metrics = createMetrics()
+  const bus = new EventBus(child(root, 'events'))
+  const registry = new Registry(join(config.TSUDOI_DATA_DIR, 'registry.db'), clock)
+  const store = options.store ?? selectReadingStore(config, child(root, 'store'))
+  const activity = new Activity(clock)
+  const committer = new GroupCommitter((readings) => store.append(readings), config.TSUDOI_COMMIT_WINDOW_MS, (stats) => {
+    metrics.storeWriteSeconds.observe(stats.seconds)
+    metrics.commitBatch.observe(stats.readings)
+    metrics.backpressureSeconds.inc(stats.waitedSeconds)
+  })
+  let broker: Aedes | undefined
+  const reporter = new RefusalReporter(
+    (topic, payload) => broker?.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {}),
+    child(root, 'ingest'), metrics, bus, clock)
+  const pipeline = new IngestPipeline({ committer, reporter, activity, bus, metrics, maxPayload: config.TSUDOI_MAX_PAYLOAD, clock })
+
+  let tcp: MqttListener | undefined
+  let ws: { close (): Promise<void> } | undefined
+  let http: FastifyInstance | undefined
+  let flushTimer: NodeJS.Timeout | undefined
+  let admin = { token: '', generated: false }
+  let httpPort = 0
+
+  const flushLastSeen = (): void => {
+    const unsaved = activity.takeUnsaved()
+    if (unsaved.size > 0) registry.touchDevices(unsaved)
+  }
+
+  const hub = {
+    config,
+    registry,
+    store,
+    bus,
+    metrics,
+    activity,
+    get adminToken (): string { return admin.token },
+    get adminTokenGenerated (): boolean { return admin.generated },
+    get mqttPort (): number { return tcp?.port ?? 0 },
+    get httpPort (): number { return httpPort },
+    get httpUrl (): string { return `http://${displayHost(config.TSUDOI_HOST)}:${httpPort}` },
+    get mqttUrl (): string { return `mqtt://${displayHost(config.TSUDOI_HOST)}:${tcp?.port ?? 0}` },
+    get wsUrl (): string { return `ws://${displayHost(config.TSUDOI_HOST)}:${httpPort}${MQTT_WS_PATH}` },
+
+    async start (): Promise<void> {
+      mkdirSync(config.TSUDOI_DATA_DIR, { recursive: true })
+      registry.open()
+      admin = resolveAdminToken(config.TSUDOI_DATA_DIR, config.TSUDOI_ADMIN_TOKEN)
+      await store.open()
+      broker = await createBroker({
+        authenticate: (id, token) => registry.authenticateDevice(id, token),
+        pipeline, activity, bus, metrics, log: child(root, 'broker')
+      })
+      tcp = await listenTcp(broker, config.TSUDOI_HOST, config.TSUDOI_MQTT_PORT)
+      const ctx: HttpContext = {
+        config, registry, store, activity, refusals: reporter, bus, metrics, log: child(root, 'http'),
+        auth: new Auth(registry, admin.token), startedAt: clock(), clock,
+        mqtt: () => ({ host: reachableHost(config.TSUDOI_HOST, config.TSUDOI_PUBLIC_URL), port: tcp?.port ?? 0, wsPath: MQTT_WS_PATH })
+      }
+      http = await buildHttpApp(ctx, sessionSecret(registry), options.routes)
+      await http.listen({ host: config.TSUDOI_HOST, port: config.TSUDOI_HTTP_PORT })
+      httpPort = (http.server.address() as { port: number }).port
+      ws = attachWebSocket(broker, http.server, MQTT_WS_PATH)
+      flushTimer = setInterval(flushLastSeen, LAST_SEEN_FLUSH_MS)
+      flushTimer.unref()
+      log.info({ mqtt: hub.mqttUrl, ws: hub.wsUrl, http: hub.httpUrl, store: store.kind }, 'hub started')
+    },
+
+    async stop (): Promise<void> {
+      clearInterval(flushTimer)
+      await ws?.close()
+      await tcp?.close()
+      if (broker !== undefined) await new Promise<void>((resolve) => broker!.close(() => resolve()))
+      await committer.idle()
+      await http?.close()
+      flushLastSeen()
+      await store.close()
+      registry.close()
+      log.info('hub stopped')
+    }
+  }
+  return hub
+}
+
+export type Hub = ReturnType<typeof createHub>
+
+function displayHost (host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host
+}
+
+/** The key that signs session cookies: random, made once, kept in the registry. */
+function sessionSecret (registry: Registry): string {
+  let secret = registry.setting('session_secret')
+  if (secret === undefined) {
+    secret = randomBytes(32).toString('base64url')
+    registry.saveSetting('session_secret', secret)
+  }
+  return secret
+}

@@ -1,0 +1,29 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/** Prometheus metrics of one hub (a registry per hub, so tests can run several). */
+export function createMetrics () {
+  const registry = new Registry()
+  const registers = [registry]
+  return {
+    registry,
+    readingsAccepted: new Counter({ name: 'tsudoi_readings_accepted_total', help: 'Readings stored', registers }),
+    readingsRefused: new Counter({ name: 'tsudoi_readings_refused_total', help: 'Readings or payloads refused, by reason', labelNames: ['code'], registers }),
+    publishes: new Counter({ name: 'tsudoi_mqtt_publishes_total', help: 'PUBLISH packets received from devices, by QoS', labelNames: ['qos'], registers }),
+    connections: new Gauge({ name: 'tsudoi_mqtt_connections', help: 'Open MQTT connections', registers }),
+    connectRefused: new Counter({ name: 'tsudoi_mqtt_connect_refused_total', help: 'CONNECTs refused, by reason', labelNames: ['code'], registers }),
+    subscribeRefused: new Counter({ name: 'tsudoi_mqtt_subscribe_refused_total', help: 'Subscriptions refused by the ACL', registers }),
+    storeWriteSeconds: new Histogram({
+      name: 'tsudoi_store_write_seconds', help: 'Duration of one group commit', registers,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+    }),
+    commitBatch: new Histogram({ name: 'tsudoi_commit_batch_readings', help: 'Readings per group commit', registers, buckets: [1, 10, 100, 1000, 5000, 20000] }),
+    // Backpressure: publishes whose acknowledgement (and the device's next read) waits on a commit.
+    pendingPublishes: new Gauge({ name: 'tsudoi_ingest_pending_publishes', help: 'Publishes waiting for a commit; the broker stops reading from their connections meanwhile', registers }),
+    backpressureSeconds: new Counter({ name: 'tsudoi_ingest_backpressure_seconds_total', help: 'Time commits were saturated (a new batch waited for the previous one)', registers }),
+    queueDepth: new Gauge({ name: 'tsudoi_queue_depth_readings', help: 'Readings in the durable queue waiting for the reading store', registers }),
+    queueOldestSeconds: new Gauge({ name: 'tsudoi_queue_oldest_age_seconds', help: 'Age of the oldest reading in the durable queue', registers }),
+    queueFull: new Gauge({ name: 'tsudoi_queue_full', help: '1 while the durable queue is full and QoS 1 acknowledgements are paused', registers })
+  }
+}
+
+export type HubMetrics = ReturnType<typeof createMetrics>

@@ -1,0 +1,110 @@
+import net from 'node:net'
+import mqtt from 'mqtt'
+import mqttPacket from 'mqtt-packet'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Provisioned, type TestHub, collect, connectDevice, provision, sleep, startTestHub } from '../helpers/hub.ts'
+
+describe('device identity and topic ACL', () => {
+  let t: TestHub
+  let a: Provisioned
+  let b: Provisioned
+
+  beforeAll(async () => {
+    t = await startTestHub()
+    a = await provision(t, 'alpha', 'retail')
+    b = await provision(t, 'beta', 'retail')
+  })
+  afterAll(async () => { await t?.stop() })
+
+  const connectError = (options: mqtt.IClientOptions) => new Promise<any>((resolve) => {
+    const client = mqtt.connect(t.hub.mqttUrl, { reconnectPeriod: 0, connectTimeout: 3000, ...options })
+    client.once('connect', () => { client.end(true); resolve(undefined) })
+    client.once('error', (error) => { client.end(true); resolve(error) })
+  })
+
+  it('refuses a wrong token, an unknown device and missing credentials with CONNACK "not authorized"', async () => {
+    expect((await connectError({ username: a.device.id, password: 'wrong' }))?.code).toBe(5)
+    expect((await connectError({ username: 'nobody', password: a.device.token }))?.code).toBe(5)
+    expect((await connectError({}))?.code).toBe(5)
+  })
+
+  /** mqtt.js and mqtt-packet will not send an empty client id with clean=false, so this CONNECT is built byte by byte [MQTT-3.1]. */
+  const rawConnack = (clean: boolean) => new Promise<number>((resolve, reject) => {
+    const socket = net.connect(t.hub.mqttPort, '127.0.0.1')
+    const parser = mqttPacket.parser({ protocolVersion: 4 })
+    parser.on('packet', (packet: any) => { socket.destroy(); resolve(packet.returnCode) })
+    socket.on('data', (data) => parser.parse(data))
+    socket.on('error', reject)
+    const field = (text: string) => { const b = Buffer.from(text); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]) }
+    const flags = 0x80 | 0x40 | (clean ? 0x02 : 0)
+    const body = Buffer.concat([field('MQTT'), Buffer.from([4, flags, 0, 30]), field(''), field(a.device.id), field(a.device.token)])
+    socket.write(Buffer.concat([Buffer.from([0x10, body.length]), body]))
+  })
+
+  it('refuses an empty client id without clean session [MQTT-3.1.3-8], accepts it with clean session', async () => {
+    expect(await rawConnack(false)).toBe(2)
+    expect(await rawConnack(true)).toBe(0)
+    expect(await connectError({ username: a.device.id, password: a.device.token, clientId: '', clean: true })).toBeUndefined()
+  })
+
+  it('lets one device use its credentials from two connections at once', async () => {
+    const one = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token, { clientId: 'alpha-old' })
+    const two = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token, { clientId: 'alpha-new' })
+    await two.publishAsync(a.device.topic, '{"power": 10}', { qos: 1 })
+    await sleep(100)
+    expect(one.connected && two.connected).toBe(true)
+    one.end(true); two.end(true)
+  })
+
+  it('refuses a publish to another device\'s topic, keeps the publisher connected, and delivers nothing to the victim', async () => {
+    const attacker = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token)
+    const victim = await connectDevice(t.hub.mqttUrl, b.device.id, b.device.token)
+    const attackerErrors = collect(attacker, 'tsudoi/alpha/alpha-d1/errors')
+    await attacker.subscribeAsync('tsudoi/alpha/alpha-d1/errors')
+    const seen: string[] = []
+    victim.on('message', (topic) => seen.push(topic))
+    await victim.subscribeAsync('tsudoi/beta/beta-d1/#')
+    await attacker.publishAsync(b.device.topic, '{"power": 99999}', { qos: 1 })
+    expect(await attackerErrors.next()).toEqual({ code: 'TOPIC_NOT_ALLOWED', message: expect.stringContaining('may not publish'), topic: b.device.topic, time: expect.any(Number) })
+    await sleep(200)
+    expect(seen).toEqual([])
+    expect(attacker.connected).toBe(true)
+    const stolen = await t.api('/api/me/readings', { token: b.member.accessKey })
+    expect(stolen.body.readings).toEqual([])
+    const own = await t.api('/api/me/readings', { token: a.member.accessKey })
+    expect(own.body.readings.some((r: any) => r.value === 99999)).toBe(false)
+    attacker.end(true); victim.end(true)
+  })
+
+  it('grants subscriptions under the device\'s own prefix and refuses others with 0x80, keeping the connection', async () => {
+    const client = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token)
+    // mqtt.js rejects the promise when any return code is 0x80; the SUBACK rides on the error.
+    const granted = await client.subscribeAsync(['tsudoi/alpha/alpha-d1/#', 'tsudoi/alpha/alpha-d1/errors', 'tsudoi/beta/#', '#', 'tsudoi/+/+/telemetry', '$SYS/#'])
+      .then(() => { throw new Error('expected refusals') }, (error: any) => error.packet.granted)
+    expect(granted).toEqual([0, 0, 128, 128, 128, 128])
+    await client.publishAsync(a.device.topic, '{"power": 5}', { qos: 1 })
+    expect(client.connected).toBe(true)
+    client.end(true)
+  })
+
+  it('takes identity from the login: a payload cannot name another member', async () => {
+    const client = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token)
+    await client.publishAsync(a.device.topic, JSON.stringify({ power: 42, member: 'beta', device: 'beta-d1' }), { qos: 1 })
+    client.end(true)
+    const theirs = await t.api('/api/me/readings?metric=power', { token: b.member.accessKey })
+    expect(theirs.body.readings).toEqual([])
+  })
+
+  it('counts connections in health and marks the device online', async () => {
+    const client = await connectDevice(t.hub.mqttUrl, b.device.id, b.device.token)
+    await sleep(50)
+    const me = await t.api('/api/me', { token: b.member.accessKey })
+    expect(me.body.devices).toEqual([expect.objectContaining({ id: 'beta-d1', online: true, lastSeen: expect.any(Number) })])
+    const health = await t.api('/api/health')
+    expect(health.body.devicesOnline).toBeGreaterThanOrEqual(1)
+    client.end(true)
+    await sleep(100)
+    const after = await t.api('/api/me', { token: b.member.accessKey })
+    expect(after.body.devices[0].online).toBe(false)
+  })
+})
