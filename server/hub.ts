@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Aedes } from 'aedes'
+import { CompareService } from './compare/compare-service.ts'
 import type { FastifyInstance } from 'fastify'
 import { resolveAdminToken } from './admin-token.ts'
 import { createBroker } from './broker/broker.ts'
@@ -9,6 +10,7 @@ import { type MqttListener, attachWebSocket, listenTcp } from './broker/transpor
 import type { Config } from './config.ts'
 import { EventBus } from './event-bus.ts'
 import { buildHttpApp, type RouteModule } from './http/app.ts'
+import { compareRoutes } from './http/routes/compare.ts'
 import { Auth } from './http/auth.ts'
 import type { HttpContext } from './http/context.ts'
 import { Activity } from './ingest/activity.ts'
@@ -53,6 +55,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     metrics.commitBatch.observe(stats.readings)
     metrics.backpressureSeconds.inc(stats.waitedSeconds)
   })
+  const compare = new CompareService({ store, members: () => registry.members(), k: config.TSUDOI_K_ANONYMITY, clock })
   let broker: Aedes | undefined
   const reporter = new RefusalReporter(
     (topic, payload) => broker?.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {}),
@@ -101,7 +104,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
         auth: new Auth(registry, admin.token), startedAt: clock(), clock,
         mqtt: () => ({ host: reachableHost(config.TSUDOI_HOST, config.TSUDOI_PUBLIC_URL), port: tcp?.port ?? 0, wsPath: MQTT_WS_PATH })
       }
-      http = await buildHttpApp(ctx, sessionSecret(registry), options.routes)
+      http = await buildHttpApp(ctx, sessionSecret(registry), [compareRoutes(compare), ...(options.routes ?? [])])
       await http.listen({ host: config.TSUDOI_HOST, port: config.TSUDOI_HTTP_PORT })
       httpPort = (http.server.address() as { port: number }).port
       ws = attachWebSocket(broker, http.server, MQTT_WS_PATH)

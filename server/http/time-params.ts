@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { TsudoiError } from '../errors.ts'
 import { bucketSchema } from '../store/buckets.ts'
 
 const RELATIVE = /^-(\d{1,6})([smhdw])$/
@@ -20,15 +21,18 @@ export function timeParam (now: () => number) {
   })
 }
 
-/** A window with defaults: the last `defaultSpan` ms up to now. */
-export function windowSchema (now: () => number, defaultSpan: number) {
+/** The `from`/`to` fields to spread into a query schema, so every bad field is reported at once. */
+export function windowFields (now: () => number) {
   const time = timeParam(now)
-  return z.object({ from: time.optional(), to: time.optional() }).transform((w, ctx) => {
-    const to = w.to ?? now()
-    const from = w.from ?? to - defaultSpan
-    if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must be before to' })
-    return { from, to }
-  })
+  return { from: time.optional(), to: time.optional() }
+}
+
+/** Fills in a window's defaults (the last `defaultSpan` ms up to now) and checks its order. */
+export function resolveWindow (window: { from?: number, to?: number }, now: () => number, defaultSpan: number): { from: number, to: number } {
+  const to = window.to ?? now()
+  const from = window.from ?? to - defaultSpan
+  if (from >= to) throw new TsudoiError('VALIDATION_FAILED', 'from: must be before to', { fields: [{ field: 'from', message: 'must be before to' }] })
+  return { from, to }
 }
 
 export { bucketSchema }

@@ -4,7 +4,7 @@ import { metricSpec } from '../../ingest/metric-catalog.ts'
 import { parse } from '../../validation.ts'
 import type { HttpContext } from '../context.ts'
 import { deviceCredentials } from '../device-credentials.ts'
-import { bucketSchema, windowSchema } from '../time-params.ts'
+import { bucketSchema, resolveWindow, windowFields } from '../time-params.ts'
 import { withStatus } from './admin.ts'
 
 const DAY = 86_400_000
@@ -13,9 +13,9 @@ const slug = z.string().min(1).max(64)
 
 /** A member's own data. Every query is scoped to the member the credentials belong to. */
 export async function meRoutes (app: FastifyInstance, ctx: HttpContext): Promise<void> {
-  const window = windowSchema(ctx.clock, DAY)
+  const window = windowFields(ctx.clock)
   const rawQuery = z.object({
-    metric: name.optional(), device: slug.optional(), from: z.string().optional(), to: z.string().optional(),
+    metric: name.optional(), device: slug.optional(), ...window,
     limit: z.coerce.number().int().min(1).max(10_000).default(1000)
   })
 
@@ -27,7 +27,7 @@ export async function meRoutes (app: FastifyInstance, ctx: HttpContext): Promise
 
   const readings = async (query: unknown, memberId: string) => {
     const q = parse(rawQuery, query)
-    const { from, to } = parse(window, q)
+    const { from, to } = resolveWindow(q, ctx.clock, DAY)
     const rows = await ctx.store.readings({ member: memberId, metric: q.metric, device: q.device, from, to, limit: q.limit })
     return rows.map(({ time, device, metric, value }) => ({ time, device, metric, value }))
   }
@@ -45,8 +45,8 @@ export async function meRoutes (app: FastifyInstance, ctx: HttpContext): Promise
 
   app.get('/api/me/series', async (request) => {
     const member = ctx.auth.requireMember(request)
-    const q = parse(z.object({ metric: name, device: slug.optional(), from: z.string().optional(), to: z.string().optional(), bucket: bucketSchema.default(3_600_000) }), request.query)
-    const { from, to } = parse(window, q)
+    const q = parse(z.object({ metric: name, device: slug.optional(), ...window, bucket: bucketSchema.default(3_600_000) }), request.query)
+    const { from, to } = resolveWindow(q, ctx.clock, DAY)
     const points = await ctx.store.series({ member: member.id, metric: q.metric, device: q.device, from, to, bucketMs: q.bucket })
     return { metric: q.metric, unit: metricSpec(q.metric).unit, bucket: q.bucket, points }
   })
