@@ -1,11 +1,20 @@
-// Embedded reading store layout. Raw rows stay compact (a series id instead of four tags),
-// and two rollups — per minute and per hour — are kept in the same transaction as the raw
-// rows, so a 7-day comparison reads ~170 rows per series instead of ~3,400 (README,
-// "Architecture": a plain table took ~750 ms for that query over 2M readings).
+// Embedded reading store layout. Raw rows stay compact (a series id instead of four tags).
+// Two rollups — per minute and per hour — are kept in the same transaction as the raw rows,
+// keyed (metric, member, bucket, device): the comparison query ("each member's hourly mean
+// of one metric over 7 days") then reads one contiguous range of the hour rollup and groups
+// it in index order, with no sort (README, "Architecture": a plain raw table took ~750 ms for
+// that query over 2M readings).
 //
 // `inc` is a counter's increase since the series' previous reading, worked out at write
 // time in arrival order (a reset — a value lower than the previous one — counts as a
 // restart from zero, as Prometheus' increase() does). Gauges keep it 0.
+const rollupTable = (name: string): string => `
+CREATE TABLE IF NOT EXISTS ${name} (
+  metric TEXT NOT NULL, member TEXT NOT NULL, bucket INTEGER NOT NULL, device TEXT NOT NULL, sector TEXT NOT NULL,
+  count INTEGER NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, inc REAL NOT NULL,
+  PRIMARY KEY (metric, member, bucket, device)
+) WITHOUT ROWID;`
+
 export const readingSchema = `
 CREATE TABLE IF NOT EXISTS series (
   id INTEGER PRIMARY KEY,
@@ -15,7 +24,6 @@ CREATE TABLE IF NOT EXISTS series (
   metric TEXT NOT NULL,
   UNIQUE (member, device, metric)
 );
-CREATE INDEX IF NOT EXISTS series_by_metric ON series (metric, sector);
 CREATE TABLE IF NOT EXISTS reading (
   series INTEGER NOT NULL,
   time INTEGER NOT NULL,
@@ -23,16 +31,8 @@ CREATE TABLE IF NOT EXISTS reading (
   inc REAL NOT NULL,
   PRIMARY KEY (series, time)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollup_1m (
-  series INTEGER NOT NULL, bucket INTEGER NOT NULL,
-  count INTEGER NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, inc REAL NOT NULL,
-  PRIMARY KEY (series, bucket)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollup_1h (
-  series INTEGER NOT NULL, bucket INTEGER NOT NULL,
-  count INTEGER NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, inc REAL NOT NULL,
-  PRIMARY KEY (series, bucket)
-) WITHOUT ROWID;
+${rollupTable('rollup_1m')}
+${rollupTable('rollup_1h')}
 `
 
 export const rollupTables = [
@@ -40,13 +40,17 @@ export const rollupTables = [
   { table: 'rollup_1h', size: 3_600_000 }
 ] as const
 
-/**
- * The coarsest source whose granularity divides the bucket: a rollup table, or the raw
- * rows shaped like one (count 1, sum = value).
- */
-export function sourceFor (bucketMs: number): string {
+/** Raw rows shaped like a rollup (count 1, sum = value), for buckets no rollup divides. */
+const RAW_AS_ROLLUP = `(SELECT s.metric, s.member, r.time AS bucket, s.device, s.sector,
+  1 AS count, r.value AS sum, r.value AS min, r.value AS max, r.inc
+  FROM series s JOIN reading r ON r.series = s.id)`
+
+export interface Source { table: string, granularity: number }
+
+/** The coarsest source whose granularity divides the bucket: a rollup table, or the raw rows. */
+export function sourceFor (bucketMs: number): Source {
   for (const { table, size } of [...rollupTables].reverse()) {
-    if (bucketMs % size === 0) return table
+    if (bucketMs % size === 0) return { table, granularity: size }
   }
-  return '(SELECT series, time AS bucket, 1 AS count, value AS sum, value AS min, value AS max, inc FROM reading)'
+  return { table: RAW_AS_ROLLUP, granularity: 0 }
 }
