@@ -21,8 +21,9 @@ import { child, createRootLogger, type Log } from './log.ts'
 import { createMetrics } from './metrics.ts'
 import { reachableHost } from './network-address.ts'
 import { Registry } from './registry/registry.ts'
-import type { ReadingStore } from './store/reading-store.ts'
-import { selectReadingStore } from './store/select-store.ts'
+import type { Reading, ReadingStore } from './store/reading-store.ts'
+import { type SelectedStore, selectReadingStore } from './store/select-store.ts'
+import { TsudoiError } from './errors.ts'
 
 export interface HubOptions {
   log?: Log
@@ -48,9 +49,10 @@ export function createHub (config: Config, options: HubOptions = {}) {
   const metrics = createMetrics()
   const bus = new EventBus(child(root, 'events'))
   const registry = new Registry(join(config.TSUDOI_DATA_DIR, 'registry.db'), clock)
-  const store = options.store ?? selectReadingStore(config, child(root, 'store'))
+  const selected: SelectedStore = options.store === undefined ? selectReadingStore(config, child(root, 'store')) : { store: options.store }
+  const { store, queue } = selected
   const activity = new Activity(clock)
-  const committer = new GroupCommitter((readings) => store.append(readings), config.TSUDOI_COMMIT_WINDOW_MS, (stats) => {
+  const committer = new GroupCommitter((readings) => appendWhenRoom(selected, readings), config.TSUDOI_COMMIT_WINDOW_MS, (stats) => {
     metrics.storeWriteSeconds.observe(stats.seconds)
     metrics.commitBatch.observe(stats.readings)
     metrics.backpressureSeconds.inc(stats.waitedSeconds)
@@ -87,6 +89,8 @@ export function createHub (config: Config, options: HubOptions = {}) {
     get httpPort (): number { return httpPort },
     get httpUrl (): string { return `http://${displayHost(config.TSUDOI_HOST)}:${httpPort}` },
     get mqttUrl (): string { return `mqtt://${displayHost(config.TSUDOI_HOST)}:${tcp?.port ?? 0}` },
+    /** Resolves once the durable queue (InfluxDB mode) has written everything to the store. */
+    drained: async (): Promise<void> => { await queue?.drained() },
     get wsUrl (): string { return `ws://${displayHost(config.TSUDOI_HOST)}:${httpPort}${MQTT_WS_PATH}` },
 
     async start (): Promise<void> {
@@ -102,6 +106,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
       const ctx: HttpContext = {
         config, registry, store, activity, refusals: reporter, bus, metrics, log: child(root, 'http'),
         auth: new Auth(registry, admin.token), startedAt: clock(), clock,
+        ...(queue === undefined ? {} : { queue: queue.status }),
         mqtt: () => ({ host: reachableHost(config.TSUDOI_HOST, config.TSUDOI_PUBLIC_URL), port: tcp?.port ?? 0, wsPath: MQTT_WS_PATH })
       }
       http = await buildHttpApp(ctx, sessionSecret(registry), [compareRoutes(compare), ...(options.routes ?? [])])
@@ -130,6 +135,22 @@ export function createHub (config: Config, options: HubOptions = {}) {
 }
 
 export type Hub = ReturnType<typeof createHub>
+
+/**
+ * Appends, and while the durable queue is full waits for room instead of failing: the commit
+ * (and so every PUBACK, and aedes' reading from those connections) pauses, devices keep their
+ * unacknowledged readings and resend them — nothing acknowledged is ever dropped.
+ */
+async function appendWhenRoom (selected: SelectedStore, readings: readonly Reading[]): Promise<void> {
+  for (;;) {
+    try {
+      return await selected.store.append(readings)
+    } catch (error) {
+      if (!(error instanceof TsudoiError && error.code === 'QUEUE_FULL') || selected.queue === undefined) throw error
+    }
+    await selected.queue.room()
+  }
+}
 
 function displayHost (host: string): string {
   return host === '0.0.0.0' || host === '::' ? 'localhost' : host

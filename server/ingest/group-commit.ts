@@ -78,7 +78,11 @@ export class GroupCommitter {
     this.onCommit({ readings: readings.length, seconds: (this.timers.now() - started) / 1000, waitedSeconds })
     for (const waiter of batch) waiter.done(failure)
     if (this.pending.length > 0) {
-      void this.flush()
+      // Yield to I/O before the next commit: a synchronous store resolves at once, and the
+      // callbacks above feed aedes more buffered packets, so chaining commits in microtasks
+      // would let one flooding connection starve every other socket.
+      this.scheduled = true
+      setImmediate(() => { void this.flush() })
     } else {
       for (const resolve of this.idleWaiters.splice(0)) resolve()
     }

@@ -1,0 +1,110 @@
+import { HttpError, InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client'
+import { encodeTag } from './influx-escape.ts'
+import type { InfluxConnectionOptions, InfluxFlavor } from './influx-http.ts'
+import type { Reading } from './reading-store.ts'
+
+/** Most readings one HTTP write carries (InfluxData recommends batches of ~5,000 lines). */
+export const MAX_WRITE_BATCH = 5000
+
+/** A write InfluxDB did not take: `status` is undefined when it could not be reached at all. */
+export class InfluxWriteError extends Error {
+  constructor (readonly status: number | undefined, readonly serverMessage: string, options?: ErrorOptions) {
+    super(status === undefined ? `InfluxDB write failed: ${serverMessage}` : `InfluxDB write answered ${status}: ${serverMessage}`, options)
+    this.name = 'InfluxWriteError'
+  }
+}
+
+/**
+ * Whether the server refused the data itself, so sending it again can never succeed: 400 (bad
+ * line, field type conflict, "partial write"), 413 (body too large), 422 (3.x/Cloud: outside
+ * retention, schema). Everything else — unreachable, 5xx, 429, and 401/403/404 (credentials or
+ * database, fixed by the operator) — is worth retrying.
+ */
+export function isRefusedByServer (error: unknown): error is InfluxWriteError {
+  return error instanceof InfluxWriteError && error.status !== undefined && [400, 413, 422].includes(error.status)
+}
+
+export function toPoint (reading: Reading): Point {
+  return new Point('reading')
+    .tag('member', encodeTag(reading.member))
+    .tag('device', encodeTag(reading.device))
+    .tag('sector', encodeTag(reading.sector))
+    .tag('metric', encodeTag(reading.metric))
+    .floatField('value', reading.value)
+    .timestamp(reading.time)
+}
+
+/** The line protocol InfluxDB receives for a reading (for the dead-letter file). */
+export function toLine (reading: Reading): string {
+  return toPoint(reading).toLineProtocol({ convertTime: (time) => String(time) }) ?? ''
+}
+
+/**
+ * Where writes go. 1.x has no /api/v2/write (1.8 added it), so the client is pointed at the 1.x
+ * /write endpoint. precision=ms always: 1.x takes an unknown precision for nanoseconds without
+ * complaint, which would put every reading in January 1970.
+ */
+export function writePath (flavor: InfluxFlavor, options: InfluxConnectionOptions): string {
+  if (flavor === 'v1') {
+    const params = new URLSearchParams({ db: options.database, precision: 'ms' })
+    if (options.username !== undefined) {
+      params.set('u', options.username)
+      params.set('p', options.password ?? '')
+    }
+    return `/write?${params.toString()}`
+  }
+  // 2.x and 3.x: bucket = database; the org is the token's unless configured (docs-v2#3982).
+  const params = new URLSearchParams({ bucket: options.database, precision: 'ms' })
+  if (options.org !== undefined) params.set('org', options.org)
+  return `/api/v2/write?${params.toString()}`
+}
+
+/**
+ * Writes readings and resolves once InfluxDB answered 2xx. The client is used for what it does
+ * well (line protocol escaping, gzip above 1 kB), not for its buffering: a WriteApi shared by
+ * concurrent callers would let one caller's flush() send (or miss) another's lines, and a buffer
+ * that reaches batchSize flushes on its own and swallows the error (WriteApiImpl WriteBuffer.add).
+ * So each call gets its own WriteApi sized to its chunk, with retries off — the durable queue
+ * owns retrying.
+ */
+export class InfluxWriter {
+  private readonly client: InfluxDB
+
+  constructor (private readonly options: InfluxConnectionOptions, private readonly path: string) {
+    this.client = new InfluxDB({ url: options.url.replace(/\/+$/, ''), token: options.token, timeout: options.timeoutMs ?? 10_000 })
+  }
+
+  async write (readings: readonly Reading[]): Promise<void> {
+    for (let start = 0; start < readings.length; start += MAX_WRITE_BATCH) {
+      await this.writeChunk(readings.slice(start, start + MAX_WRITE_BATCH))
+    }
+  }
+
+  private async writeChunk (readings: readonly Reading[]): Promise<void> {
+    const api: WriteApi = this.client.getWriteApi('', this.options.database, 'ms', {
+      batchSize: readings.length + 1,
+      maxBatchBytes: Number.MAX_SAFE_INTEGER,
+      flushInterval: 0,
+      maxRetries: 0,
+      // Returning a rejection takes over the outcome, so the client neither retries nor logs
+      // to the console on its own (WriteApiImpl.sendBatch, `onRetry`).
+      writeFailed: (error) => Promise.reject(asWriteError(error))
+    })
+    api.path = this.path
+    try {
+      api.writePoints(readings.map(toPoint))
+      await api.flush()
+    } finally {
+      api.dispose()
+    }
+  }
+}
+
+function asWriteError (error: Error): InfluxWriteError {
+  if (error instanceof HttpError) {
+    const json = error.json as { error?: unknown, message?: unknown } | undefined
+    const message = typeof json?.error === 'string' ? json.error : typeof json?.message === 'string' ? json.message : (error.body ?? error.message)
+    return new InfluxWriteError(error.statusCode, message, { cause: error })
+  }
+  return new InfluxWriteError(undefined, error.message, { cause: error })
+}

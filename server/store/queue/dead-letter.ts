@@ -1,0 +1,28 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import type { Reading } from '../reading-store.ts'
+
+export interface Refusal { status?: number, message: string }
+
+export interface DeadLetterEntry { at: string, status?: number, message: string, line?: string, reading: Reading }
+
+/**
+ * Readings InfluxDB refused for good (a 4xx for that very line, e.g. a field type conflict),
+ * parked as JSON lines so the queue keeps flowing and an operator can see why and replay them.
+ * fsync'd before the queue row goes: the reading leaves the queue only once it is on disk here.
+ */
+export class DeadLetterFile {
+  constructor (readonly file: string, private readonly toLine?: (reading: Reading) => string) {}
+
+  record (reading: Reading, refusal: Refusal, now = new Date()): void {
+    const entry: DeadLetterEntry = { at: now.toISOString(), message: refusal.message, reading }
+    if (refusal.status !== undefined) entry.status = refusal.status
+    if (this.toLine !== undefined) entry.line = this.toLine(reading)
+    const fd = openSync(this.file, 'a')
+    try {
+      writeSync(fd, `${JSON.stringify(entry)}\n`)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  }
+}

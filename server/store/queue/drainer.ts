@@ -1,0 +1,178 @@
+import type { Reading } from '../reading-store.ts'
+import type { DeadLetterFile, Refusal } from './dead-letter.ts'
+import type { DiskQueue } from './disk-queue.ts'
+
+// Moves readings from the disk queue to InfluxDB, oldest first, and deletes them from the queue
+// only after a 2xx. Delivery is at least once: a crash between the 2xx and the delete sends the
+// batch again on restart, which InfluxDB absorbs — a point is keyed by measurement, tag set and
+// timestamp, and writing the same one again overwrites it (docs.influxdata.com/influxdb/v1.8/
+// troubleshooting/frequently-asked-questions, "duplicate points"). So each reading ends up as
+// exactly one point.
+
+export interface DrainSink {
+  write (readings: readonly Reading[]): Promise<void>
+  /** The refusal when the server rejected the data itself (retrying can never succeed); else undefined. */
+  refusal (error: unknown): Refusal | undefined
+}
+
+export interface Timers {
+  setTimeout: (fn: () => void, ms: number) => unknown
+  clearTimeout: (handle: unknown) => void
+}
+
+export interface DrainerTuning {
+  /** Readings per write (default 5000). */
+  batchReadings: number
+  /** First retry delay; doubles per failure up to maxRetryMs (defaults 500 ms and 30 s). */
+  minRetryMs: number
+  maxRetryMs: number
+}
+
+export interface DrainerOptions extends Partial<DrainerTuning> {
+  queue: DiskQueue
+  sink: DrainSink
+  deadLetter: DeadLetterFile
+  timers?: Timers
+  random?: () => number
+  /** Told about each failed attempt and how long the drainer waits before the next. */
+  onRetry?: (error: unknown, failures: number, delayMs: number) => void
+  onDeadLetter?: (reading: Reading, refusal: Refusal) => void
+}
+
+export interface DrainerStats { written: number, deadLettered: number, failures: number, batches: number }
+
+const defaultTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) }
+
+export class Drainer {
+  readonly stats: DrainerStats = { written: 0, deadLettered: 0, failures: 0, batches: 0 }
+  private running: Promise<void> | undefined
+  private stopping = false
+  private paused = false
+  private busy = false
+  private consecutiveFailures = 0
+  private wakeUp: (() => void) | undefined
+  private sleeping: { handle: unknown, done: () => void } | undefined
+  private drainedWaiters: Array<() => void> = []
+  private idleWaiters: Array<() => void> = []
+
+  constructor (private readonly options: DrainerOptions) {}
+
+  start (): void {
+    this.stopping = false
+    this.running ??= this.loop().finally(() => { this.running = undefined })
+  }
+
+  /** Finishes the write in flight (bounded by the HTTP timeout) and stops; queued rows stay for the next start. */
+  async stop (): Promise<void> {
+    this.stopping = true
+    this.interrupt()
+    await this.running
+  }
+
+  /** New readings were pushed. */
+  wake (): void {
+    const wake = this.wakeUp
+    this.wakeUp = undefined
+    wake?.()
+  }
+
+  /** Resolves once the queue is empty and nothing is in flight. */
+  drained (): Promise<void> {
+    if (this.options.queue.depth() === 0 && !this.busy) return Promise.resolve()
+    return new Promise((resolve) => this.drainedWaiters.push(resolve))
+  }
+
+  /** Holds the drainer once the write in flight is done (a member's deletion must not race a write). */
+  async pause (): Promise<void> {
+    this.paused = true
+    if (this.busy) await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  resume (): void {
+    this.paused = false
+    this.wake()
+  }
+
+  private async loop (): Promise<void> {
+    const { queue, batchReadings = 5000 } = this.options
+    while (!this.stopping) {
+      const batch = this.paused ? undefined : queue.peek(batchReadings)
+      if (batch === undefined) {
+        if (!this.paused) this.settle(this.drainedWaiters)
+        await new Promise<void>((resolve) => { this.wakeUp = resolve })
+        continue
+      }
+      this.busy = true
+      let delay = 0
+      try {
+        await this.deliver(batch.readings)
+        queue.remove(batch.ids)
+        this.stats.batches++
+        this.consecutiveFailures = 0
+      } catch (error) {
+        this.stats.failures++
+        delay = this.backoff(++this.consecutiveFailures)
+        this.options.onRetry?.(error, this.consecutiveFailures, delay)
+      } finally {
+        this.busy = false
+        this.settle(this.idleWaiters)
+      }
+      if (delay > 0) await this.sleep(delay)
+    }
+  }
+
+  /**
+   * Writes the readings; when the server refuses the data itself, splits the batch in halves
+   * until the refused readings are alone, parks those in the dead-letter file and lets the
+   * rest through. (1.x may already have written the good lines of a refused batch — "partial
+   * write" — and sending them again is harmless, see above.) Any other error propagates and
+   * the whole batch is retried.
+   */
+  private async deliver (readings: readonly Reading[]): Promise<void> {
+    try {
+      await this.options.sink.write(readings)
+      this.stats.written += readings.length
+    } catch (error) {
+      const refusal = this.options.sink.refusal(error)
+      if (refusal === undefined) throw error
+      if (readings.length === 1) {
+        this.options.deadLetter.record(readings[0]!, refusal)
+        this.stats.deadLettered++
+        this.options.onDeadLetter?.(readings[0]!, refusal)
+        return
+      }
+      const middle = Math.ceil(readings.length / 2)
+      await this.deliver(readings.slice(0, middle))
+      await this.deliver(readings.slice(middle))
+    }
+  }
+
+  /** Exponential with a cap, and jitter (half to full) so hubs restarted together don't retry in step. */
+  private backoff (failures: number): number {
+    const { minRetryMs = 500, maxRetryMs = 30_000, random = Math.random } = this.options
+    const ceiling = Math.min(maxRetryMs, minRetryMs * 2 ** Math.min(failures - 1, 30))
+    return Math.max(1, Math.round(ceiling * (0.5 + random() / 2)))
+  }
+
+  private async sleep (ms: number): Promise<void> {
+    const timers = this.options.timers ?? defaultTimers
+    await new Promise<void>((resolve) => {
+      const handle = timers.setTimeout(() => { this.sleeping = undefined; resolve() }, ms)
+      this.sleeping = { handle, done: resolve }
+    })
+  }
+
+  private interrupt (): void {
+    const sleeping = this.sleeping
+    this.sleeping = undefined
+    if (sleeping !== undefined) {
+      (this.options.timers ?? defaultTimers).clearTimeout(sleeping.handle)
+      sleeping.done()
+    }
+    this.wake()
+  }
+
+  private settle (waiters: Array<() => void>): void {
+    for (const resolve of waiters.splice(0)) resolve()
+  }
+}
