@@ -1,0 +1,26 @@
+import { type DecodeOutcome, decodePublish } from '../../../server/ingest/decode.ts'
+import type { DeviceIdentity } from '../../../server/ingest/formats/format.ts'
+import type { DeviceFormat } from '../../../server/registry/device-formats.ts'
+
+// Shared fixtures for the format suites: every test goes through decodePublish, so the
+// ACL, the decoder and the hub's validation all apply, as they do for a real PUBLISH.
+
+export const NOW = Date.UTC(2025, 5, 1, 3, 0, 0)
+export const MAX_PAYLOAD = 64 * 1024
+
+let serial = 0
+/** A fresh device (fresh id, so no discovery learned by another test leaks in). */
+export function deviceOf (format: DeviceFormat, topic: string): DeviceIdentity {
+  serial += 1
+  return { id: `${format}-${serial}`, member: 'umi-farm', sector: 'aquaculture', format, topic }
+}
+
+export function publish (device: DeviceIdentity, topic: string, payload: string | object): DecodeOutcome {
+  const text = typeof payload === 'string' ? payload : JSON.stringify(payload)
+  return decodePublish(device, topic, Buffer.from(text), NOW, MAX_PAYLOAD)
+}
+
+/** An accepted reading at the hub's receive time. */
+export const at = (metric: string, value: number): { metric: string, value: number, time: number } => ({ metric, value, time: NOW })
+
+export const readings = (...accepted: Array<{ metric: string, value: number, time: number }>): DecodeOutcome => ({ accepted, refusals: [] })
