@@ -7,6 +7,8 @@ export interface HubEvents {
   readings: [readings: readonly Reading[]]
   /** A device connected, disconnected or announced its status. */
   deviceStatus: [device: { id: string, member: string, online: boolean, lastSeen: number | null }]
+  /** A device's credentials stopped being valid (deleted, token rotated, member deleted): drop its connections and what was learned about it. */
+  deviceRevoked: [deviceId: string]
   /** A payload was refused; the device has been told why. */
   refusal: [refusal: DeviceRefusal]
 }

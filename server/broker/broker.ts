@@ -2,6 +2,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes'
 import type { EventBus } from '../event-bus.ts'
 import type { Activity } from '../ingest/activity.ts'
 import type { DeviceIdentity } from '../ingest/formats/format.ts'
+import { forgetDevice } from '../ingest/formats/discovery.ts'
 import { formats } from '../ingest/formats/index.ts'
 import type { IngestPipeline } from '../ingest/pipeline.ts'
 import { filterWithin } from '../ingest/topic-filter.ts'
@@ -80,10 +81,13 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     }
   })
 
+  // The open connections of each device (one device may hold several).
+  const sessions = new Map<string, Set<Client>>()
   broker.on('clientReady', (client) => {
     const identity = identities.get(client)
     metrics.connections.inc()
     if (identity === undefined) return
+    sessions.set(identity.id, (sessions.get(identity.id) ?? new Set()).add(client))
     if (activity.connected(identity.id) === 1) {
       bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: true, lastSeen: Date.now() })
     }
@@ -92,9 +96,16 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     const identity = identities.get(client)
     metrics.connections.dec()
     if (identity === undefined) return
+    sessions.get(identity.id)?.delete(client)
+    if (sessions.get(identity.id)?.size === 0) sessions.delete(identity.id)
     if (activity.disconnected(identity.id) === 0) {
       bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: false, lastSeen: activity.lastSeen(identity.id) ?? null })
     }
+  })
+  // Revoked credentials end the device's open sessions too, not only its next CONNECT.
+  bus.on('deviceRevoked', (deviceId) => {
+    forgetDevice(deviceId)
+    for (const client of sessions.get(deviceId) ?? []) client.close()
   })
   broker.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'))
   broker.on('connectionError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'connection error'))

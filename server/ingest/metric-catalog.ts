@@ -31,7 +31,17 @@ export const metricCatalog: Record<string, MetricSpec> = {
 
 export const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/
 
+/**
+ * `temperature__ds18b20_2` → `temperature`: a device with several sensors of one kind names
+ * them `<canonical>__<label>` (formats/sensor-metric.ts), and the label must not cost the
+ * reading its unit, range or counter semantics.
+ */
+export function canonicalOf (metric: string): string {
+  const at = metric.indexOf('__')
+  return at === -1 ? metric : metric.slice(0, at)
+}
+
 /** A custom metric (any valid name outside the catalogue) is kept as a unit-less gauge. */
 export function metricSpec (name: string): MetricSpec {
-  return metricCatalog[name] ?? { unit: '', kind: 'gauge', min: -Number.MAX_VALUE, max: Number.MAX_VALUE }
+  return metricCatalog[name] ?? metricCatalog[canonicalOf(name)] ?? { unit: '', kind: 'gauge', min: -Number.MAX_VALUE, max: Number.MAX_VALUE }
 }

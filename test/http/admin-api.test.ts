@@ -64,7 +64,10 @@ describe('admin API', () => {
     expect(listed.body.devices).toEqual([expect.objectContaining({ id: 'shop-1-fridge', online: false })])
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token)
 
+    const before = await connectDevice(t.hub.mqttUrl, 'shop-1-fridge', created.body.token)
+    const closed = new Promise<void>((resolve) => before.once('close', () => resolve()))
     const rotated = await t.admin('/api/admin/devices/shop-1-fridge/token', {})
+    await closed // the open session ends with the old token
     expect(rotated.body.token).not.toBe(created.body.token)
     await expect(connectDevice(t.hub.mqttUrl, 'shop-1-fridge', created.body.token)).rejects.toThrow(/Not authorized/i)
     const client = await connectDevice(t.hub.mqttUrl, 'shop-1-fridge', rotated.body.token)

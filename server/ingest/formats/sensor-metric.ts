@@ -40,11 +40,7 @@ export function customMetric (name: string): string {
   return /^[a-z]/.test(base) ? base : `sensor_${base}`.slice(0, MAX_CUSTOM).replace(/_+$/, '')
 }
 
-/** `temperature__ds18b20_2` → `temperature`: what the catalogue, comparisons and charts should group by. */
-export function canonicalOf (metric: string): string {
-  const at = metric.indexOf(SEPARATOR)
-  return at === -1 ? metric : metric.slice(0, at)
-}
+export { canonicalOf } from '../metric-catalog.ts'
 
 /** One value found in a multi-sensor message, before naming. */
 export interface SensorValue { quantity: string, sensor: string, value: unknown }
