@@ -23,6 +23,7 @@ import { reachableHost } from './network-address.ts'
 import { Registry } from './registry/registry.ts'
 import type { Reading, ReadingStore } from './store/reading-store.ts'
 import { type SelectedStore, selectReadingStore } from './store/select-store.ts'
+import { WorkshopExpiry } from './workshop-expiry.ts'
 import { TsudoiError } from './errors.ts'
 
 export interface HubOptions {
@@ -58,6 +59,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     metrics.backpressureSeconds.inc(stats.waitedSeconds)
   })
   const compare = new CompareService({ store, members: () => registry.members(), k: config.TSUDOI_K_ANONYMITY, clock })
+  const workshopExpiry = new WorkshopExpiry(registry, store, bus, child(root, 'workshops'))
   let broker: Aedes | undefined
   const reporter = new RefusalReporter(
     (topic, payload) => broker?.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {}),
@@ -83,6 +85,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     bus,
     metrics,
     activity,
+    workshopExpiry,
     get adminToken (): string { return admin.token },
     get adminTokenGenerated (): boolean { return admin.generated },
     get mqttPort (): number { return tcp?.port ?? 0 },
@@ -113,6 +116,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
       await http.listen({ host: config.TSUDOI_HOST, port: config.TSUDOI_HTTP_PORT })
       httpPort = (http.server.address() as { port: number }).port
       ws = attachWebSocket(broker, http.server, MQTT_WS_PATH)
+      workshopExpiry.start()
       flushTimer = setInterval(flushLastSeen, LAST_SEEN_FLUSH_MS)
       flushTimer.unref()
       log.info({ mqtt: hub.mqttUrl, ws: hub.wsUrl, http: hub.httpUrl, store: store.kind }, 'hub started')
@@ -120,6 +124,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
 
     async stop (): Promise<void> {
       clearInterval(flushTimer)
+      workshopExpiry.stop()
       await ws?.close()
       await tcp?.close()
       if (broker !== undefined) await new Promise<void>((resolve) => broker!.close(() => resolve()))

@@ -23,6 +23,7 @@ export interface BrokerDeps {
 const REFUSED_SINK = '$tsudoi/refused'
 
 const identities = new WeakMap<Client, DeviceIdentity>()
+const authenticatedAt = new WeakMap<Client, number>()
 const emptyClientIds = new WeakSet<Client>()
 
 export const identityOf = (client: Client): DeviceIdentity | undefined => identities.get(client)
@@ -54,6 +55,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         return done(connectError(5, 'not authorized'), false)
       }
       identities.set(client, identity)
+      authenticatedAt.set(client, performance.now())
       done(null, true)
     },
     authorizePublish (client, packet, callback) {
@@ -88,6 +90,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     metrics.connections.inc()
     if (identity === undefined) return
     sessions.set(identity.id, (sessions.get(identity.id) ?? new Set()).add(client))
+    if ((authenticatedAt.get(client) ?? 0) <= (revokedAt.get(identity.id) ?? -1)) client.close()
     if (activity.connected(identity.id) === 1) {
       bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: true, lastSeen: Date.now() })
     }
@@ -102,9 +105,13 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: false, lastSeen: activity.lastSeen(identity.id) ?? null })
     }
   })
-  // Revoked credentials end the device's open sessions too, not only its next CONNECT.
+  // Revoked credentials end the device's open sessions too, not only its next CONNECT. A
+  // session that authenticated just before the revocation but is not ready yet (aedes emits
+  // clientReady after the CONNACK) is closed when it becomes ready.
+  const revokedAt = new Map<string, number>()
   bus.on('deviceRevoked', (deviceId) => {
     forgetDevice(deviceId)
+    revokedAt.set(deviceId, performance.now())
     for (const client of sessions.get(deviceId) ?? []) client.close()
   })
   broker.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'))

@@ -12,13 +12,14 @@ import { healthRoutes } from './routes/health.ts'
 import { meRoutes } from './routes/me.ts'
 import { sessionRoutes } from './routes/session.ts'
 import { streamRoutes } from './routes/stream.ts'
+import { workshopRoutes } from './routes/workshops.ts'
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist/', import.meta.url))
 
 export type RouteModule = (app: FastifyInstance, ctx: HttpContext) => Promise<void>
 
 /** The routes, one module a concern; later capabilities add theirs to this table. */
-export const routeModules: RouteModule[] = [sessionRoutes, meRoutes, adminRoutes, healthRoutes, streamRoutes]
+export const routeModules: RouteModule[] = [sessionRoutes, meRoutes, adminRoutes, workshopRoutes, healthRoutes, streamRoutes]
 
 /** Builds the HTTP app; it does not listen (only server/main.ts and the hub's start() do). */
 export async function buildHttpApp (ctx: HttpContext, sessionSecret: string, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {

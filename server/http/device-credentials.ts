@@ -1,6 +1,7 @@
 import type { Device } from '../registry/registry.ts'
 import { devicePrefix } from '../ingest/native-topics.ts'
 import type { MqttEndpoints } from './context.ts'
+import { deviceSetup } from './device-setup.ts'
 
 /** The one response that shows a device's token; afterwards only its hash exists. */
 export function deviceCredentials (device: Device, token: string, mqtt: MqttEndpoints) {
@@ -15,6 +16,7 @@ export function deviceCredentials (device: Device, token: string, mqtt: MqttEndp
       password: token,
       topic: `${devicePrefix(device.member, device.id)}telemetry`,
       errorsTopic: `${devicePrefix(device.member, device.id)}errors`
-    }
+    },
+    setup: deviceSetup({ id: device.id, member: device.member, token, topic: device.topic }, mqtt)
   }
 }

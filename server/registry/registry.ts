@@ -8,6 +8,7 @@ import { type MemberPatch, type NewDevice, type NewMember, memberPatchSchema, ne
 import { registrySchema } from './schema.ts'
 import { parse } from '../validation.ts'
 import type { Sector } from './sectors.ts'
+import { Workshops } from './workshops.ts'
 
 export interface Member {
   id: string
@@ -45,8 +46,11 @@ const toDevice = (row: DeviceRow): Device => ({
 /** Members, devices and their credentials, in an embedded SQLite file. Only hashes of secrets are kept. */
 export class Registry {
   private db!: Database.Database
+  readonly workshops: Workshops
 
-  constructor (private readonly file: string, private readonly clock: () => number = Date.now) {}
+  constructor (private readonly file: string, private readonly clock: () => number = Date.now) {
+    this.workshops = new Workshops(() => this.db, clock)
+  }
 
   open (): void {
     this.db = new Database(this.file)
@@ -91,7 +95,8 @@ export class Registry {
   }
 
   memberByAccessKey (accessKey: string): Member | undefined {
-    const row = this.db.prepare('SELECT * FROM member WHERE access_key_hash = ?').get(hashSecret(accessKey)) as MemberRow | undefined
+    const row = this.db.prepare(`SELECT m.* FROM member m WHERE m.access_key_hash = ? AND ${ACTIVE_MEMBER}`)
+      .get(hashSecret(accessKey), this.clock()) as MemberRow | undefined
     return row && toMember(row)
   }
 
@@ -112,6 +117,16 @@ export class Registry {
   /** The stored hash of a member's access key (sessions are bound to it). */
   accessKeyHash (id: string): string | undefined {
     return this.db.prepare('SELECT access_key_hash FROM member WHERE id = ?').pluck().get(id) as string | undefined
+  }
+
+  /** Members of a workshop (all of them, whatever their state). */
+  workshopMembers (workshop: string): Member[] {
+    return (this.db.prepare('SELECT * FROM member WHERE workshop = ? ORDER BY created_at').all(workshop) as MemberRow[]).map(toMember)
+  }
+
+  /** A kept workshop member joins the community: compared with everyone from now on. */
+  keepWorkshopMembers (workshop: string): void {
+    this.db.prepare('UPDATE member SET workshop = NULL WHERE workshop = ?').run(workshop)
   }
 
   rotateAccessKey (id: string): string {
@@ -171,8 +186,8 @@ export class Registry {
 
   /** The identity a device logs in as, or undefined for an unknown id or a wrong token. */
   authenticateDevice (id: string, token: string): DeviceIdentity | undefined {
-    const row = this.db.prepare(`SELECT d.*, m.sector AS sector FROM device d JOIN member m ON m.id = d.member WHERE d.id = ?`)
-      .get(id) as (DeviceRow & { sector: Sector }) | undefined
+    const row = this.db.prepare(`SELECT d.*, m.sector AS sector FROM device d JOIN member m ON m.id = d.member WHERE d.id = ? AND ${ACTIVE_MEMBER}`)
+      .get(id, this.clock()) as (DeviceRow & { sector: Sector }) | undefined
     if (row === undefined || !secretMatches(token, row.token_hash)) return undefined
     return { id: row.id, member: row.member, sector: row.sector, format: row.format, topic: row.topic }
   }
@@ -183,6 +198,10 @@ export class Registry {
     this.db.transaction(() => { for (const [id, time] of lastSeen) update.run(time, id) })()
   }
 }
+
+/** A member whose workshop has expired (and was not kept) can no longer sign in or connect. */
+const ACTIVE_MEMBER = `(m.workshop IS NULL OR NOT EXISTS (
+  SELECT 1 FROM workshop w WHERE w.id = m.workshop AND w.keep_members = 0 AND w.expires_at <= ?))`
 
 function uniqueViolation (error: unknown, message: string): unknown {
   return error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_CONSTRAINT') ? new TsudoiError('CONFLICT', message) : error

@@ -20,5 +20,18 @@ CREATE TABLE IF NOT EXISTS device (
   last_seen INTEGER
 );
 CREATE INDEX IF NOT EXISTS device_by_member ON device (member);
+CREATE TABLE IF NOT EXISTS workshop (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  code TEXT NOT NULL UNIQUE,
+  sector TEXT,
+  expires_at INTEGER NOT NULL,
+  max_joins INTEGER,
+  joins INTEGER NOT NULL DEFAULT 0,
+  keep_members INTEGER NOT NULL DEFAULT 0,
+  keep_data INTEGER NOT NULL DEFAULT 1,
+  ended INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `

@@ -1,0 +1,45 @@
+import type { EventBus } from './event-bus.ts'
+import type { Log } from './log.ts'
+import type { Registry } from './registry/registry.ts'
+import type { ReadingStore } from './store/reading-store.ts'
+
+const CHECK_EVERY_MS = 30_000
+
+/**
+ * Carries out the end of workshops: kept members join the community; the others lose their
+ * credentials (open sessions closed) and, unless the organizer keeps the data, their readings.
+ */
+export class WorkshopExpiry {
+  private timer: NodeJS.Timeout | undefined
+
+  constructor (private readonly registry: Registry, private readonly store: ReadingStore, private readonly bus: EventBus, private readonly log: Log) {}
+
+  start (): void {
+    this.timer = setInterval(() => { void this.runOnce() }, CHECK_EVERY_MS)
+    this.timer.unref()
+  }
+
+  stop (): void {
+    clearInterval(this.timer)
+  }
+
+  async runOnce (): Promise<void> {
+    for (const workshop of this.registry.workshops.due()) {
+      try {
+        const members = this.registry.workshopMembers(workshop.id)
+        if (workshop.keepMembers) {
+          this.registry.keepWorkshopMembers(workshop.id)
+        } else {
+          for (const member of members) {
+            for (const device of this.registry.devices(member.id)) this.bus.emit('deviceRevoked', device.id)
+            if (!workshop.keepData) await this.store.deleteMember(member.id)
+          }
+        }
+        this.registry.workshops.markEnded(workshop.id)
+        this.log.info({ workshop: workshop.id, members: members.length, keepMembers: workshop.keepMembers, keepData: workshop.keepData }, 'workshop ended')
+      } catch (error) {
+        this.log.error({ err: error, workshop: workshop.id }, 'could not end workshop; will retry')
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type TestHub, connectDevice, provision, startTestHub } from '../helpers/hub.ts'
+
+describe('workshop onboarding', () => {
+  let t: TestHub
+  // The hub's clock runs with real time, plus whatever the test skips ahead.
+  let skipped = 0
+  const clock = (): number => Date.now() + skipped
+  let now = clock()
+  beforeAll(async () => { t = await startTestHub({}, { clock }) })
+  afterAll(async () => { await t?.stop() })
+
+  const join = (code: string, name: string, sector = 'restaurant') => t.api('/api/join', { body: { code, name, sector } })
+
+  it('creates a workshop with a join code, a join URL and a QR code', async () => {
+    const created = await t.admin('/api/admin/workshops', { name: 'IoT 勉強会 11月', expiresAt: now + 3_600_000, maxJoins: 3 })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ code: expect.stringMatching(/^[A-HJ-NP-Z2-9]{6}$/), maxJoins: 3, joins: 0, keepMembers: false, keepData: true })
+    expect(created.body.joinUrl).toBe(`${t.hub.httpUrl}/#/join/${created.body.code}`)
+    const svg = await fetch(`${t.hub.httpUrl}${created.body.qr}`, { headers: { authorization: `Bearer ${t.hub.adminToken}` } })
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml')
+    expect(await svg.text()).toMatch(/^<svg[^>]*>.*<path/s)
+    const png = await fetch(`${t.hub.httpUrl}/api/admin/workshops/${created.body.id}/qr.png`, { headers: { authorization: `Bearer ${t.hub.adminToken}` } })
+    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG')
+    expect((await t.api(`/api/admin/workshops/${created.body.id}/qr.svg`)).status).toBe(401)
+  })
+
+  it('turns an attendee into a workshop member with a working device, up to the cap', async () => {
+    const workshop = (await t.admin('/api/admin/workshops', { name: 'Cap test', expiresAt: now + 3_600_000, maxJoins: 2, sector: 'retail' })).body
+    expect((await t.api(`/api/join/${workshop.code}`)).body).toEqual({ name: 'Cap test', sector: 'retail', expiresAt: workshop.expiresAt, open: true })
+    const first = await t.api('/api/join', { body: { code: workshop.code.toLowerCase(), name: '島の本屋' } })
+    expect(first.status).toBe(201)
+    expect(first.body).toMatchObject({
+      workshop: { id: workshop.id }, member: { sector: 'retail', accessKey: expect.stringMatching(/^tsk_/) },
+      device: { token: expect.stringMatching(/^tsd_/), mqtt: { topic: expect.stringMatching(/^tsudoi\/m-[0-9a-f]{6}\/sensor-[0-9a-f]{6}\/telemetry$/) }, setup: { tasmota: expect.stringContaining('Backlog MqttHost') } }
+    })
+    const client = await connectDevice(t.hub.mqttUrl, first.body.device.id, first.body.device.token)
+    await client.publishAsync(first.body.device.mqtt.topic, '{"temperature": 20}', { qos: 1 })
+    client.end(true)
+    const me = await t.api('/api/me/readings', { token: first.body.member.accessKey })
+    expect(me.body.readings).toHaveLength(1)
+    expect((await join(workshop.code, 'Second')).status).toBe(201)
+    const third = await join(workshop.code, 'Third')
+    expect(third.status).toBe(409)
+    expect((await t.api(`/api/join/${workshop.code}`)).body.open).toBe(false)
+    expect((await join('ZZZZZZ', 'Nobody')).status).toBe(404)
+    expect((await t.api('/api/join', { body: { code: workshop.code } })).status).toBe(400)
+  })
+
+  it('compares workshop members among the room only, and ends their access at expiry', async () => {
+    const workshop = (await t.admin('/api/admin/workshops', { name: 'Room', expiresAt: now + 60_000, keepData: false })).body
+    await provision(t, 'regular-1', 'office')
+    const attendees = []
+    for (const name of ['A', 'B', 'C']) attendees.push((await join(workshop.code, name, 'office')).body)
+    for (const [i, a] of attendees.entries()) {
+      const client = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token)
+      await client.publishAsync(a.device.mqtt.topic, JSON.stringify({ co2: 500 + i * 100 }), { qos: 1 })
+      client.end(true)
+    }
+    const room = await t.api('/api/compare?metric=co2&sector=office&from=-1h&bucket=1h', { token: attendees[0].member.accessKey })
+    expect(room.body.buckets.at(-1)).toMatchObject({ members: 3, p50: 600 })
+    const community = await t.api('/api/compare?metric=co2&sector=office&from=-1h&bucket=1h')
+    expect(community.body.buckets.at(-1).members).toBe(0)
+
+    const live = await connectDevice(t.hub.mqttUrl, attendees[1].device.id, attendees[1].device.token)
+    const closed = new Promise<void>((resolve) => live.once('close', () => resolve()))
+    skipped += 120_000
+    now = clock()
+    await t.hub.workshopExpiry.runOnce()
+    await closed
+    expect((await t.api('/api/me', { token: attendees[0].member.accessKey })).status).toBe(401)
+    await expect(connectDevice(t.hub.mqttUrl, attendees[0].device.id, attendees[0].device.token)).rejects.toThrow(/Not authorized/i)
+    expect((await join(workshop.code, 'Late')).status).toBe(410)
+    const after = await t.hub.store.readings({ member: attendees[0].member.id, from: 0, to: now + 1, limit: 10 })
+    expect(after).toEqual([])
+  })
+
+  it('keeps members who the organizer keeps: they join the community', async () => {
+    const workshop = (await t.admin('/api/admin/workshops', { name: 'Kept', expiresAt: now + 60_000 })).body
+    const attendee = (await join(workshop.code, 'Keeper', 'office')).body
+    await t.admin(`/api/admin/workshops/${workshop.id}`, { keepMembers: true }, 'PATCH')
+    skipped += 120_000
+    now = clock()
+    await t.hub.workshopExpiry.runOnce()
+    const me = await t.api('/api/me', { token: attendee.member.accessKey })
+    expect(me.body.member.workshop).toBeNull()
+  })
+})
