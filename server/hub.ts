@@ -110,7 +110,10 @@ export function createHub (config: Config, options: HubOptions = {}) {
         config, registry, store, activity, refusals: reporter, bus, metrics, log: child(root, 'http'),
         auth: new Auth(registry, admin.token), startedAt: clock(), clock,
         ...(queue === undefined ? {} : { queue: queue.status }),
-        mqtt: () => ({ host: reachableHost(config.TSUDOI_HOST, config.TSUDOI_PUBLIC_URL), port: tcp?.port ?? 0, wsPath: MQTT_WS_PATH })
+        mqtt: () => {
+          const host = reachableHost(config.TSUDOI_HOST, config.TSUDOI_PUBLIC_URL)
+          return { host, port: tcp?.port ?? 0, wsPath: MQTT_WS_PATH, wsUrl: `ws://${host}:${httpPort}${MQTT_WS_PATH}` }
+        }
       }
       http = await buildHttpApp(ctx, sessionSecret(registry), [compareRoutes(compare), ...(options.routes ?? [])])
       await http.listen({ host: config.TSUDOI_HOST, port: config.TSUDOI_HTTP_PORT })

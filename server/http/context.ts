@@ -9,7 +9,7 @@ import type { ReadingStore } from '../store/reading-store.ts'
 import type { Auth } from './auth.ts'
 
 /** Where devices should connect, as shown in a device's setup instructions. */
-export interface MqttEndpoints { host: string, port: number, wsPath: string }
+export interface MqttEndpoints { host: string, port: number, wsPath: string, wsUrl: string }
 
 /** Queue state when readings go through the durable queue to an external store. */
 export interface QueueStatus { depth: number, bytes: number, oldestAgeMs: number, full: boolean }

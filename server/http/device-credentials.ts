@@ -12,6 +12,7 @@ export function deviceCredentials (device: Device, token: string, mqtt: MqttEndp
       host: mqtt.host,
       port: mqtt.port,
       wsPath: mqtt.wsPath,
+      wsUrl: mqtt.wsUrl,
       username: device.id,
       password: token,
       topic: `${devicePrefix(device.member, device.id)}telemetry`,

@@ -58,7 +58,7 @@ describe('admin API', () => {
     expect(created.body).toEqual({
       id: 'shop-1-fridge', member: 'shop-1', name: 'Fridge', format: 'json', topic: 'shop-1-fridge', createdAt: expect.any(Number), lastSeen: null,
       token: expect.stringMatching(/^tsd_/),
-      mqtt: { host: '127.0.0.1', port: t.hub.mqttPort, wsPath: '/mqtt', username: 'shop-1-fridge', password: created.body.token, topic: 'tsudoi/shop-1/shop-1-fridge/telemetry', errorsTopic: 'tsudoi/shop-1/shop-1-fridge/errors' },
+      mqtt: { host: '127.0.0.1', port: t.hub.mqttPort, wsPath: '/mqtt', wsUrl: `ws://127.0.0.1:${t.hub.httpPort}/mqtt`, username: 'shop-1-fridge', password: created.body.token, topic: 'tsudoi/shop-1/shop-1-fridge/telemetry', errorsTopic: 'tsudoi/shop-1/shop-1-fridge/errors' },
       setup: {
         mosquittoPub: `mosquitto_pub -h 127.0.0.1 -p ${t.hub.mqttPort} -u 'shop-1-fridge' -P '${created.body.token}' -q 1 -t 'tsudoi/shop-1/shop-1-fridge/telemetry' -m '{"temperature": 21.5}'`,
         tasmota: expect.stringContaining(`MqttUser shop-1-fridge; MqttPassword ${created.body.token}; Topic shop-1-fridge`),

@@ -29,7 +29,8 @@ describe('member API', () => {
     const me = await t.api('/api/me', { token: a.member.accessKey })
     expect(me.body).toEqual({
       member: expect.objectContaining({ id: 'ryokan-a', sector: 'accommodation' }),
-      devices: [expect.objectContaining({ id: 'ryokan-a-d1', online: false, lastSeen: expect.any(Number) })]
+      devices: [expect.objectContaining({ id: 'ryokan-a-d1', online: false, lastSeen: expect.any(Number), battery: null })],
+      mqtt: { host: '127.0.0.1', port: t.hub.mqttPort, wsUrl: `ws://127.0.0.1:${t.hub.httpPort}/mqtt` }
     })
   })
 

@@ -49,7 +49,13 @@ export function compareRoutes (compare: CompareService) {
     app.get('/api/community', async (req) => {
       callerOf(req)
       const overview = await compare.community()
-      return { ...overview, devicesOnline: ctx.activity.devicesOnline, readingsLastHour: ctx.activity.readingsWithin(3600) }
+      return {
+        ...overview,
+        k: ctx.config.TSUDOI_K_ANONYMITY,
+        devicesOnline: ctx.activity.devicesOnline,
+        readingsLastMinute: ctx.activity.readingsWithin(60),
+        readingsLastHour: ctx.activity.readingsWithin(3600)
+      }
     })
 
     app.get('/api/open-data', async (req, reply) => {

@@ -1,0 +1,103 @@
+import type { Comparison } from '../api/schemas.ts'
+import { capitalize, fmtValue, metricName, t } from '../i18n/index.ts'
+import { h, uid } from '../ui/dom.ts'
+import { type BandSeries, bandFacts, bandSeries } from './band-data.ts'
+import { roles } from './palette.ts'
+import { Chart } from './setup.ts'
+import { type LineChart, isCompact, isolatedPointRadius, timeScale, tooltipCallbacks, valueScale } from './time-axis.ts'
+
+export interface BandChartOptions {
+  metric: string
+  /** Already translated: a sector's name or "all sectors". */
+  sectorLabel: string
+  /** Already translated: "過去24時間". */
+  rangeLabel: string
+  from: number
+  to: number
+  /** Unit reported by the hub, for custom metrics the catalogue does not know. */
+  unit?: string
+  title?: string
+}
+
+/**
+ * The peer median with its interquartile band (and the member's own line when the hub sends
+ * one), a visible text summary the canvas points to, the count of contributing members
+ * under it, and the reason for any gap.
+ */
+export function bandChart (options: BandChartOptions) {
+  const summaryId = uid('summary')
+  const canvas = h('canvas', { role: 'img', 'aria-describedby': summaryId, 'aria-label': t('chart.ariaLabel', { metric: metricName(options.metric) }) })
+  const summary = h('p', { class: 'chart-summary', id: summaryId, 'aria-live': 'polite' })
+  const members = h('p', { class: 'chart-members' })
+  const gap = h('p', { class: 'chart-gap', hidden: true })
+  const el = h('figure', { class: 'chart-card', 'data-metric': options.metric },
+    h('figcaption', null, h('h3', null, capitalize(options.title ?? `${metricName(options.metric)} — ${options.sectorLabel}`))),
+    h('div', { class: 'chart-box' }, canvas),
+    summary, members, gap)
+
+  let unit = options.unit
+  const format = (value: number): string => fmtValue(value, options.metric, unit)
+  const chart: LineChart = new Chart(canvas, {
+    type: 'line',
+    data: {
+      datasets: [
+        // p25 is only the lower edge the band fills down to; the legend shows the band once.
+        { label: 'p25', data: [], borderColor: roles.bandEdge, borderWidth: 1, pointRadius: 0, fill: false },
+        { label: t('chart.band'), data: [], borderColor: roles.bandEdge, backgroundColor: roles.band, borderWidth: 1, pointRadius: 0, fill: '-1' },
+        { label: t('chart.median'), data: [], borderColor: roles.median, backgroundColor: roles.median, borderWidth: 3, pointRadius: isolatedPointRadius, pointHitRadius: 8, clip: 6 },
+        { label: t('chart.me'), data: [], borderColor: roles.me, backgroundColor: roles.me, borderWidth: 3, borderDash: [8, 4], pointRadius: isolatedPointRadius, pointHitRadius: 8, clip: 6 }
+      ]
+    },
+    options: {
+      parsing: false,
+      normalized: true,
+      spanGaps: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: { x: timeScale(options.from, options.to, isCompact()), y: valueScale(format) },
+      plugins: {
+        legend: { labels: { filter: (item, data) => item.datasetIndex !== 0 && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
+        tooltip: { callbacks: tooltipCallbacks(format), filter: (item) => item.datasetIndex !== 0 }
+      }
+    }
+  })
+
+  function update (comparison: Comparison, from = options.from, to = options.to): void {
+    unit = comparison.unit ?? unit
+    const series = bandSeries(comparison)
+    const [p25, p75, p50, me] = chart.data.datasets
+    p25!.data = series.p25
+    p75!.data = series.p75
+    p50!.data = series.p50
+    me!.data = series.me
+    chart.options.scales!.x = timeScale(from, to, isCompact())
+    chart.update('none')
+    describe(comparison, series)
+  }
+
+  function describe (comparison: Comparison, drawn: BandSeries): void {
+    const facts = bandFacts(comparison)
+    const vars = { metric: metricName(options.metric), sector: options.sectorLabel, range: options.rangeLabel }
+    const community = facts.latest === undefined
+      ? t('chart.summaryEmpty', vars)
+      : facts.latest.p25 !== undefined && facts.latest.p75 !== undefined
+        ? t('chart.summary', { ...vars, median: format(facts.latest.p50), p25: format(facts.latest.p25), p75: format(facts.latest.p75) })
+        : t('chart.summaryNoBand', { ...vars, median: format(facts.latest.p50) })
+    const own = comparison.me?.points.at(-1)
+    summary.textContent = capitalize(own === undefined ? community : `${community} ${t('chart.summaryMe', { value: format(own.value) })}`)
+    members.textContent = t('chart.contributors', { latest: facts.latestMembers, max: facts.maxMembers })
+    gap.hidden = facts.suppressed === 0
+    gap.replaceChildren(
+      h('span', { class: 'gap-reason' }, t('chart.suppressed', { k: comparison.k ?? 3 })),
+      ' ',
+      h('span', { class: 'gap-count' }, t('chart.suppressedCount', { count: facts.suppressed, total: facts.total })))
+    // What is drawn, for the browser tests (and anyone inspecting the page): counts only.
+    const count = (points: Array<{ y: number | null }>): string => String(points.filter((p) => p.y !== null).length)
+    canvas.dataset.medianPoints = count(drawn.p50)
+    canvas.dataset.bandPoints = count(drawn.p75)
+    canvas.dataset.mePoints = count(drawn.me)
+  }
+
+  return { el, update, destroy: () => chart.destroy() }
+}

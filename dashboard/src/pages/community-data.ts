@@ -1,0 +1,61 @@
+import { get } from '../api/client.ts'
+import { type Community, type CommunityEvent, communitySchema } from '../api/schemas.ts'
+import type { LiveStream } from '../api/stream.ts'
+import { fmtNumber, sectorName, t } from '../i18n/index.ts'
+import { h } from '../ui/dom.ts'
+
+// The pieces of the community view shared by the page and the projector.
+let early: Promise<Community> | undefined
+
+/** Starts GET /api/community while the session is still being read, so the first view needs one round trip less. */
+export function prefetchCommunity (): void {
+  early = get('/api/community', communitySchema)
+  early.catch(() => {})
+}
+
+export function fetchCommunity (): Promise<Community> {
+  const prefetched = early
+  early = undefined
+  return prefetched ?? get('/api/community', communitySchema)
+}
+
+export const DAY_MS = 86_400_000
+export const COMPARE_BUCKET = '1h'
+
+/** The three headline counters; the live ones tick from the stream's `community` event. */
+export function statsPanel (stream: LiveStream, community?: Community) {
+  const value = (initial: number | undefined): HTMLElement => h('span', { class: 'stat-value' }, initial === undefined ? '…' : fmtNumber(initial, 0))
+  const members = value(community?.members.total)
+  const online = value(community?.devicesOnline)
+  const perMinute = value(community?.readingsLastMinute)
+  const stat = (label: string, el: HTMLElement, name: string): HTMLElement =>
+    h('div', { class: 'stat', 'data-stat': name }, h('span', { class: 'stat-label' }, label), el)
+  const el = h('div', { class: 'stats' },
+    stat(t('community.members'), members, 'members'),
+    stat(t('community.devicesOnline'), online, 'devicesOnline'),
+    stat(t('community.readingsPerMinute'), perMinute, 'readingsPerMinute'))
+
+  const apply = (event: CommunityEvent): void => {
+    online.textContent = fmtNumber(event.devicesOnline, 0)
+    perMinute.textContent = fmtNumber(event.readingsLastMinute, 0)
+  }
+  return {
+    el,
+    setCommunity: (c: Community): void => { members.textContent = fmtNumber(c.members.total, 0) },
+    off: stream.on('community', apply)
+  }
+}
+
+/** Members per sector, as text and a <meter> (a bar without inline styles). */
+export function sectorPanel (community: Community): HTMLElement {
+  const entries = Object.entries(community.members.bySector).sort(([, a], [, b]) => b - a)
+  const max = Math.max(1, ...entries.map(([, n]) => n))
+  const hidden = community.members.total - entries.reduce((sum, [, n]) => sum + n, 0)
+  return h('section', { class: 'card sectors', 'aria-labelledby': 'sectors-title' },
+    h('h2', { id: 'sectors-title' }, t('community.bySector')),
+    h('ul', { class: 'sector-list' }, ...entries.map(([sector, count]) => h('li', null,
+      h('span', { class: 'sector-name' }, sectorName(sector)),
+      h('meter', { min: 0, max, value: count, 'aria-hidden': 'true' }),
+      h('span', { class: 'sector-count' }, t('community.sectorCount', { count }))))),
+    hidden > 0 ? h('p', { class: 'hint' }, t('community.hiddenSectors', { count: hidden, k: community.k ?? 3 })) : null)
+}

@@ -1,0 +1,103 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type DashboardHub, type Watched, launchBrowser, noHorizontalScroll, publish, screenshot, startDashboardHub, watchedPage } from './fixture.ts'
+
+// The organizer's console in a real Chromium against a real hub.
+describe('organizer page (browser)', () => {
+  let t: DashboardHub
+  let browser: Browser
+  let context: BrowserContext
+  let watched: Watched
+  let page: Page
+
+  beforeAll(async () => {
+    t = await startDashboardHub()
+    // One refused payload, so health has a reason to show.
+    await publish(t.hub.mqttUrl, t.member('ryokan-1'), { temperature: 999 })
+    browser = await launchBrowser()
+    context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } })
+    watched = await watchedPage(context)
+    page = watched.page
+    page.on('dialog', (dialog) => { void dialog.accept() })
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await t?.stop()
+  })
+
+  it('signs in with the admin token and lists members, devices and hub health', async () => {
+    await page.goto(`${t.hub.httpUrl}/#/admin`)
+    await page.getByRole('heading', { name: '主催者としてログイン' }).waitFor()
+    await page.getByLabel('管理トークン').fill(t.hub.adminToken)
+    await page.getByRole('button', { name: 'ログイン' }).click()
+    await page.getByRole('heading', { level: 1, name: '主催者' }).waitFor()
+    expect(await page.locator('header .who').textContent()).toBe('主催者としてログイン中')
+
+    const members = page.locator('.admin-members table tbody tr')
+    await expect.poll(() => members.count()).toBe(7)
+    expect(await members.first().locator('td').allTextContents()).toEqual(
+      ['rest-1', '食堂いちばん', '飲食店', 'はい', '80', '30', '—', '1', 'アクセスキーを再発行削除'])
+    await expect.poll(() => page.locator('.admin-devices table tbody tr').count()).toBe(7)
+
+    const health = page.locator('.health')
+    await expect.poll(() => health.locator('dd').first().textContent()).toBe('正常')
+    expect(await health.locator('dt').allTextContents()).toEqual(['状態', '保存先', '稼働時間', 'オンラインの機器', '直近1分の測定数'])
+    expect(await health.locator('table tbody tr').first().locator('td').allTextContents()).toEqual(['値がその指標の有効範囲外です OUT_OF_RANGE', '1'])
+    expect(await noHorizontalScroll(page)).toBe(true)
+    await screenshot(page, 'admin-ja')
+  })
+
+  it('creates a member, shows its access key and a one-time sign-in link that works', async () => {
+    const form = page.locator('.admin-members form')
+    await form.getByLabel('名前').fill('鮮魚店うみ')
+    await form.getByLabel('業種').selectOption('retail')
+    await form.getByLabel('床面積(m²)').fill('45')
+    await form.getByRole('button', { name: '作成' }).click()
+    const notice = page.locator('.admin-members .secret')
+    await notice.waitFor()
+    const [key, link] = await notice.locator('code').allTextContents()
+    expect(key).toMatch(/^tsk_/)
+    expect(link).toBe(`${t.hub.httpUrl}/#key=${encodeURIComponent(key!)}`)
+    await expect.poll(() => page.locator('.admin-members table tbody tr').count()).toBe(8)
+
+    const visitor = await browser.newContext({ locale: 'ja-JP' })
+    const p = await visitor.newPage()
+    await p.goto(link!)
+    await p.getByRole('heading', { level: 1, name: '自社のデータ' }).waitFor()
+    expect(await p.locator('header .who').textContent()).toBe('鮮魚店うみ としてログイン中')
+    expect(await p.locator('.empty').first().textContent()).toBe('まだ機器が登録されていません。「機器」ページから追加できます。')
+    await visitor.close()
+  })
+
+  it('adds a device for a member, rotates its token and deletes it', async () => {
+    const form = page.locator('.admin-devices form')
+    await form.getByLabel('事業者').selectOption('rest-2')
+    await form.getByLabel('名前').fill('Freezer')
+    await form.getByRole('button', { name: '作成' }).click()
+    const notice = page.locator('.admin-devices .secret')
+    await notice.waitFor()
+    const first = await notice.locator('code').first().textContent()
+    expect(first).toMatch(/^tsd_/)
+    const row = page.locator('.admin-devices table tbody tr', { hasText: 'Freezer' })
+    await row.waitFor()
+    const id = await row.locator('td').first().textContent()
+
+    await row.getByRole('button', { name: 'トークンを再発行' }).click()
+    await expect.poll(() => notice.locator('h3').textContent()).toBe(`機器「${id}」の新しいトークン(一度だけ表示されます)`)
+    const second = await notice.locator('code').first().textContent()
+    expect(second).toMatch(/^tsd_/)
+    expect(second).not.toBe(first)
+
+    await row.getByRole('button', { name: '削除' }).click()
+    await expect.poll(() => page.locator('.admin-devices table tbody tr', { hasText: 'Freezer' }).count()).toBe(0)
+    expect(watched.problems).toEqual([])
+  })
+
+  it('fits a 360-px phone (tables scroll inside their own box)', async () => {
+    await page.setViewportSize({ width: 360, height: 740 })
+    await page.reload()
+    await expect.poll(() => page.locator('.admin-members table tbody tr').count()).toBe(8)
+    expect(await noHorizontalScroll(page)).toBe(true)
+    await screenshot(page, 'admin-phone')
+  })
+})
