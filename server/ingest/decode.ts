@@ -1,4 +1,4 @@
-import { topicMatches } from './topic-filter.ts'
+import { compileFilters } from './topic-filter.ts'
 import { formats } from './formats/index.ts'
 import type { DeviceIdentity } from './formats/format.ts'
 import { type Accepted, type Refusal, isRefusal, validateCandidate } from './validate.ts'
@@ -9,6 +9,18 @@ export interface DecodeOutcome {
   status?: 'online' | 'offline'
 }
 
+// Identities live as long as a connection; their compiled ACL with them.
+const aclCache = new WeakMap<DeviceIdentity, (topic: string) => boolean>()
+
+function publishAllowed (device: DeviceIdentity): (topic: string) => boolean {
+  let allowed = aclCache.get(device)
+  if (allowed === undefined) {
+    allowed = compileFilters(formats[device.format].publishFilters(device))
+    aclCache.set(device, allowed)
+  }
+  return allowed
+}
+
 /**
  * Everything the hub does with one PUBLISH before storing it, as a pure function:
  * topic ACL, size limit, the device's format, and the common checks. Good readings in a
@@ -16,7 +28,7 @@ export interface DecodeOutcome {
  */
 export function decodePublish (device: DeviceIdentity, topic: string, payload: Buffer, now: number, maxPayload: number): DecodeOutcome {
   const format = formats[device.format]
-  if (!format.publishFilters(device).some((filter) => topicMatches(filter, topic))) {
+  if (!publishAllowed(device)(topic)) {
     return { accepted: [], refusals: [{ code: 'TOPIC_NOT_ALLOWED', message: `device ${device.id} may not publish to ${topic}` }] }
   }
   if (payload.length > maxPayload) {

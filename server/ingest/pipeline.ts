@@ -29,14 +29,17 @@ export interface IngestVerdict {
  */
 export class IngestPipeline {
   private readonly clock: () => number
+  // Labelled children looked up once: the counter is bumped for every PUBLISH.
+  private readonly publishesByQos: Array<{ inc: () => void }>
 
   constructor (private readonly deps: IngestDeps) {
     this.clock = deps.clock ?? Date.now
+    this.publishesByQos = [0, 1, 2].map((qos) => deps.metrics.publishes.labels(String(qos)))
   }
 
   handle (device: DeviceIdentity, topic: string, payload: Buffer, qos: number, done: (error: Error | null) => void): IngestVerdict {
     const { metrics, reporter, committer, bus, activity } = this.deps
-    metrics.publishes.inc({ qos })
+    this.publishesByQos[qos]?.inc()
     metrics.pendingPublishes.inc()
     const outcome = decodePublish(device, topic, payload, this.clock(), this.deps.maxPayload)
     if (outcome.refusals.length > 0) reporter.report(device, topic, outcome.refusals)

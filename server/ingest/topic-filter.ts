@@ -28,3 +28,23 @@ export function filterWithin (requested: string, allowed: string): boolean {
   }
   return r.length === a.length
 }
+
+/**
+ * A matcher for a set of filters, built once per device (the ACL runs on every PUBLISH):
+ * `prefix/#` filters become a startsWith, literal filters an equality, the rest the general walk.
+ */
+export function compileFilters (filters: readonly string[]): (topic: string) => boolean {
+  const tests = filters.map((filter): ((topic: string) => boolean) => {
+    if (!filter.includes('+')) {
+      if (filter === '#') return () => true
+      if (filter.endsWith('/#') && !filter.slice(0, -2).includes('#')) {
+        const base = filter.slice(0, -2)
+        const prefix = `${base}/`
+        return (topic) => topic.startsWith(prefix) || topic === base
+      }
+      if (!filter.includes('#')) return (topic) => topic === filter
+    }
+    return (topic) => topicMatches(filter, topic)
+  })
+  return (topic) => tests.some((test) => test(topic))
+}

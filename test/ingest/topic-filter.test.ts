@@ -28,3 +28,17 @@ describe('MQTT topic filters [MQTT-4.7]', () => {
     expect(filterWithin(requested, allowed)).toBe(expected)
   })
 })
+
+describe('compiled filters', () => {
+  it('agree with the general matcher on every filter shape', async () => {
+    const { compileFilters } = await import('../../server/ingest/topic-filter.ts')
+    const fc = await import('fast-check')
+    const level = fc.constantFrom('tsudoi', 'a', 'b', 'tele', 'SENSOR', '')
+    const topic = fc.array(level, { minLength: 1, maxLength: 5 }).map((levels) => levels.join('/'))
+    const filter = fc.array(fc.oneof(level, fc.constant('+')), { minLength: 1, maxLength: 4 })
+      .chain((levels) => fc.boolean().map((hash) => [...levels, ...(hash ? ['#'] : [])].join('/')))
+    fc.assert(fc.property(fc.array(filter, { minLength: 1, maxLength: 3 }), topic, (filters, t) => {
+      expect(compileFilters(filters)(t)).toBe(filters.some((f) => topicMatches(f, t)))
+    }), { numRuns: 2000 })
+  })
+})

@@ -42,7 +42,7 @@ export function decodeTelemetry (text: string): DecodeResult {
       result.refusals.push({ code: 'UNKNOWN_SHAPE', message: `${where} is not an object of metric → number` })
       return
     }
-    result.candidates.push(...objectCandidates(entry))
+    objectCandidates(entry, result.candidates)
   })
   if (result.candidates.length === 0 && result.refusals.length === 0) {
     result.refusals.push({ code: 'EMPTY_PAYLOAD', message: 'payload holds no metric' })
@@ -50,11 +50,13 @@ export function decodeTelemetry (text: string): DecodeResult {
   return result
 }
 
-function objectCandidates (entry: Record<string, unknown>): Candidate[] {
+function objectCandidates (entry: Record<string, unknown>, into: Candidate[]): void {
   const ts = entry.ts
-  return Object.entries(entry)
-    .filter(([metric]) => metric !== 'ts')
-    .map(([metric, value]) => (ts === undefined ? { metric, value } : { metric, value, ts }))
+  // A plain loop: this runs for every reading the hub receives.
+  for (const metric in entry) {
+    if (metric === 'ts' || !Object.hasOwn(entry, metric)) continue
+    into.push(ts === undefined ? { metric, value: entry[metric] } : { metric, value: entry[metric], ts })
+  }
 }
 
 export function isPlainObject (value: unknown): value is Record<string, unknown> {
