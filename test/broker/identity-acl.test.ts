@@ -1,6 +1,7 @@
 import net from 'node:net'
 import mqtt from 'mqtt'
 import mqttPacket from 'mqtt-packet'
+import { connectPacket } from '../helpers/raw-mqtt.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Provisioned, type TestHub, collect, connectDevice, provision, sleep, startTestHub } from '../helpers/hub.ts'
 
@@ -28,17 +29,14 @@ describe('device identity and topic ACL', () => {
     expect((await connectError({}))?.code).toBe(5)
   })
 
-  /** mqtt.js and mqtt-packet will not send an empty client id with clean=false, so this CONNECT is built byte by byte [MQTT-3.1]. */
+  /** mqtt.js and mqtt-packet will not send an empty client id with clean=false, so this CONNECT is built by hand. */
   const rawConnack = (clean: boolean) => new Promise<number>((resolve, reject) => {
     const socket = net.connect(t.hub.mqttPort, '127.0.0.1')
     const parser = mqttPacket.parser({ protocolVersion: 4 })
     parser.on('packet', (packet: any) => { socket.destroy(); resolve(packet.returnCode) })
     socket.on('data', (data) => parser.parse(data))
     socket.on('error', reject)
-    const field = (text: string) => { const b = Buffer.from(text); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]) }
-    const flags = 0x80 | 0x40 | (clean ? 0x02 : 0)
-    const body = Buffer.concat([field('MQTT'), Buffer.from([4, flags, 0, 30]), field(''), field(a.device.id), field(a.device.token)])
-    socket.write(Buffer.concat([Buffer.from([0x10, body.length]), body]))
+    socket.write(connectPacket('', a.device.id, a.device.token, clean))
   })
 
   it('refuses an empty client id without clean session [MQTT-3.1.3-8], accepts it with clean session', async () => {

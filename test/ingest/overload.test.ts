@@ -1,17 +1,8 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Provisioned, type TestHub, connectDevice, provision, startTestHub } from '../helpers/hub.ts'
+import { connectPacket, qos0Publish } from '../helpers/raw-mqtt.ts'
 
-const field = (text: string): Buffer => {
-  const b = Buffer.from(text)
-  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b])
-}
-
-/** A QoS 0 PUBLISH packet [MQTT-3.3], built once and written many times. */
-function qos0Publish (topic: string, payload: string): Buffer {
-  const body = Buffer.concat([field(topic), Buffer.from(payload)])
-  return Buffer.concat([Buffer.from([0x30, body.length]), body])
-}
 
 // Stock aedes dies with "Maximum call stack size exceeded" when a client floods QoS 0
 // publishes and every hook answers synchronously (moscajs/aedes#193). The hub must slow the
@@ -30,8 +21,7 @@ describe('a QoS 0 flood', () => {
   it('is absorbed by backpressure: the hub survives and still acknowledges another device', async () => {
     const socket = net.connect(t.hub.mqttPort, '127.0.0.1')
     await new Promise((resolve) => socket.once('connect', resolve))
-    const connect = Buffer.concat([field('MQTT'), Buffer.from([4, 0xc2, 0, 60]), field('flood-1'), field(flooder.device.id), field(flooder.device.token)])
-    socket.write(Buffer.concat([Buffer.from([0x10, connect.length]), connect]))
+    socket.write(connectPacket('flood-1', flooder.device.id, flooder.device.token))
     socket.on('error', () => {})
     await new Promise((resolve) => socket.once('data', resolve)) // CONNACK
     // Up to 500,000 publishes in 1,000-packet chunks, written as fast as the socket takes them,
@@ -69,8 +59,7 @@ describe('a QoS 0 flood', () => {
     await new Promise((resolve) => socket.once('connect', resolve))
     const closed = new Promise((resolve) => socket.once('close', resolve))
     socket.on('error', () => {})
-    const connect = Buffer.concat([field('MQTT'), Buffer.from([4, 0xc2, 0, 60]), field('flood-2'), field(flooder.device.id), field(flooder.device.token)])
-    socket.write(Buffer.concat([Buffer.from([0x10, connect.length]), connect]))
+    socket.write(connectPacket('flood-2', flooder.device.id, flooder.device.token))
     const chunk = Buffer.concat(Array.from({ length: 1000 }, () => qos0Publish(flooder.device.topic, '{"co2": 500}')))
     for (let i = 0; i < 100 && socket.write(chunk); i++);
     await closed // aedes queues at most queueLimit packets before CONNACK, then drops the connection
