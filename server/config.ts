@@ -19,6 +19,8 @@ export const configSchema = z.object({
   // fsync every commit (full) or leave it to the OS (normal: survives a crash of the hub, not of the machine).
   TSUDOI_SYNC: z.enum(['full', 'normal']).default('full'),
   TSUDOI_QUEUE_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(512 * 1024 * 1024),
+  // Workshop joins a minute from one address (a room behind one NAT shares it).
+  TSUDOI_JOIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   TSUDOI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TSUDOI_PUBLIC_URL: z.url().optional(),
   INFLUX_URL: z.url().optional(),

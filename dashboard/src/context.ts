@@ -8,6 +8,11 @@ export interface AppContext {
   stream: LiveStream
   /** Re-reads the session after signing in or out, reopens the stream, re-renders. */
   refreshSession: () => Promise<void>
+  /**
+   * Takes a session this page has just opened (an attendee joining a workshop): reopens the
+   * stream and redraws the header, but keeps the page, which shows a secret only once.
+   */
+  adoptSession: (session: Session) => void
 }
 
 export interface Page {
@@ -16,7 +21,8 @@ export interface Page {
   dispose: () => void
 }
 
-export type PageFactory = (ctx: AppContext) => Page
+/** `param` is what follows the route in the hash: the code of `#/join/AB12CD`. */
+export type PageFactory = (ctx: AppContext, param: string) => Page
 
 /** Collects cleanups so a page's dispose is one call, whatever it set up. */
 export class Disposer {

@@ -5,4 +5,4 @@ export const sectors = [
   'retail', 'manufacturing', 'office', 'public', 'other'
 ] as const
 
-export const deviceFormats = ['json', 'plain', 'tasmota', 'esphome', 'shelly', 'zigbee2mqtt', 'homeassistant'] as const
+export const deviceFormats = ['json', 'plain', 'tasmota', 'esphome', 'shelly', 'zigbee2mqtt', 'homeassistant', 'auto'] as const

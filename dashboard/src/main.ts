@@ -6,14 +6,14 @@ import type { AppContext, Page } from './context.ts'
 import { initLanguage, onLanguageChange, t } from './i18n/index.ts'
 import { prefetchCommunity } from './pages/community-data.ts'
 import { projectorPage } from './pages/projector.ts'
-import { routeOf, routes } from './router.ts'
+import { routeOf, routeParam, routes } from './router.ts'
 import { h, replaceChildren } from './ui/dom.ts'
 import { header, liveStatus } from './ui/layout.ts'
 import { signIn } from './ui/sign-in.ts'
 
 const root = document.getElementById('app')!
 const stream = new LiveStream()
-const ctx: AppContext = { session: { role: 'anonymous' }, stream, refreshSession }
+const ctx: AppContext = { session: { role: 'anonymous' }, stream, refreshSession, adoptSession }
 let page: Page | undefined
 
 async function loadSession (): Promise<Session> {
@@ -30,6 +30,12 @@ async function refreshSession (): Promise<void> {
   render()
 }
 
+function adoptSession (session: Session): void {
+  ctx.session = session
+  stream.open()
+  renderHeader()
+}
+
 const projector = (): boolean => new URLSearchParams(location.search).get('display') === '1'
 
 function render (): void {
@@ -42,7 +48,7 @@ function render (): void {
     return
   }
   const hash = routeOf(location.hash)
-  page = routes[hash]!(ctx)
+  page = routes[hash]!(ctx, routeParam(location.hash))
   const main = h('main', { id: 'main', tabindex: -1 }, page.el)
   replaceChildren(root, header(ctx, hash), main)
 }

@@ -93,6 +93,63 @@ describe('organizer page (browser)', () => {
     expect(watched.problems).toEqual([])
   })
 
+  it('creates a workshop, lists its code and join URL, toggles what outlives it, and prints its QR on one page', async () => {
+    const workshops = async (): Promise<Array<{ name: string, keepMembers: boolean, keepData: boolean }>> =>
+      (await (await fetch(`${t.hub.httpUrl}/api/admin/workshops`, { headers: { authorization: `Bearer ${t.hub.adminToken}` } })).json()).workshops
+    const section = page.locator('.admin-workshops')
+    expect(await section.locator('.empty').textContent()).toBe('まだワークショップがありません。')
+    const form = section.locator('form')
+    await form.getByLabel('名前').fill('港町 IoT ワークショップ')
+    await form.getByLabel('参加数の上限(任意)').fill('25')
+    await form.getByLabel('参加者の業種(任意)').selectOption('fishery')
+    await form.getByRole('button', { name: '作成' }).click()
+    const row = section.locator('table tbody tr', { hasText: '港町 IoT ワークショップ' })
+    await row.waitFor()
+    const cells = await row.locator('td').allTextContents()
+    const code = cells[1]!
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/)
+    expect(await section.locator('.success').textContent()).toBe(`ワークショップ「港町 IoT ワークショップ」を作成しました。参加コード: ${code}`)
+    expect(cells[0]).toBe('港町 IoT ワークショップ 漁業')
+    expect(cells[2]).toBe('0 / 25')
+    expect(cells[3]).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d\d:00$/)
+    expect(cells[4]).toBe(`${t.hub.httpUrl}/#/join/${code}コピー`)
+
+    // What outlives the workshop: saved at once (PATCH), as the hub reports.
+    const keepMembers = row.getByRole('checkbox', { name: '終了後も参加者を残す: 港町 IoT ワークショップ' })
+    const keepData = row.getByRole('checkbox', { name: '終了後もデータを残す: 港町 IoT ワークショップ' })
+    expect([await keepMembers.isChecked(), await keepData.isChecked()]).toEqual([false, true])
+    await keepMembers.check()
+    await expect.poll(async () => (await workshops())[0]).toMatchObject({ keepMembers: true, keepData: true })
+    await keepData.uncheck()
+    await expect.poll(async () => (await workshops())[0]).toMatchObject({ keepMembers: true, keepData: false })
+    await screenshot(page, 'admin-workshops')
+
+    // Chromium's PDF has one page object per page; the long organizer page needs several.
+    const pdfPages = async (): Promise<number> =>
+      (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g)?.length ?? 0
+    expect(await pdfPages()).toBeGreaterThan(1)
+
+    // The printable sheet: the hub's QR image (sent the organizer's cookie), the code, the address.
+    await row.getByRole('link', { name: 'QR コードを印刷' }).click()
+    await page.getByRole('heading', { level: 1, name: '港町 IoT ワークショップ' }).waitFor()
+    const qr = page.locator('img.qr')
+    await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
+    expect(await qr.getAttribute('alt')).toBe(`参加用 QR コード(${t.hub.httpUrl}/#/join/${code})`)
+    expect(await page.locator('.sheet-code strong').textContent()).toBe(code)
+    expect(await page.locator('.sheet-url').textContent()).toBe(`${t.hub.httpUrl}/#/join/${code}`)
+    await screenshot(page, 'workshop-sheet')
+    // Printed, it is the sheet alone on one A4 page.
+    expect(await pdfPages()).toBe(1)
+    await page.emulateMedia({ media: 'print' })
+    expect(await page.locator('header.site-header').isVisible()).toBe(false)
+    expect(await page.getByRole('button', { name: '印刷' }).isVisible()).toBe(false)
+    await screenshot(page, 'workshop-sheet-print')
+    await page.emulateMedia({ media: 'screen' })
+    await page.getByRole('link', { name: '主催者ページに戻る' }).click()
+    await page.getByRole('heading', { level: 1, name: '主催者' }).waitFor()
+    expect(watched.problems).toEqual([])
+  })
+
   it('fits a 360-px phone (tables scroll inside their own box)', async () => {
     await page.setViewportSize({ width: 360, height: 740 })
     await page.reload()

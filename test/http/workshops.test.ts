@@ -7,7 +7,7 @@ describe('workshop onboarding', () => {
   let skipped = 0
   const clock = (): number => Date.now() + skipped
   let now = clock()
-  beforeAll(async () => { t = await startTestHub({}, { clock }) })
+  beforeAll(async () => { t = await startTestHub({ TSUDOI_JOIN_RATE_LIMIT: '12' }, { clock }) })
   afterAll(async () => { await t?.stop() })
 
   const join = (code: string, name: string, sector = 'restaurant') => t.api('/api/join', { body: { code, name, sector } })
@@ -47,6 +47,22 @@ describe('workshop onboarding', () => {
     expect((await t.api('/api/join', { body: { code: workshop.code } })).status).toBe(400)
   })
 
+  it('gives an attendee a device that works whichever firmware they brought', async () => {
+    const workshop = (await t.admin('/api/admin/workshops', { name: 'Firmware', expiresAt: now + 3_600_000 })).body
+    const attendee = (await join(workshop.code, 'Maker', 'manufacturing')).body
+    expect(attendee.device.format).toBe('auto')
+    const { id, token, topic } = attendee.device
+    const client = await connectDevice(t.hub.mqttUrl, id, token)
+    await client.publishAsync(`tele/${topic}/SENSOR`, JSON.stringify({ Time: '2026-11-27T10:00:00', AM2301: { Temperature: 24.5, Humidity: 40.1 }, TempUnit: 'C' }), { qos: 1 })
+    await client.publishAsync(`${topic}/sensor/co2/state`, '830', { qos: 1 })
+    await client.publishAsync(`${topic}/status/switch:0`, JSON.stringify({ id: 0, apower: 12.5, aenergy: { total: 2500 } }), { qos: 1 })
+    await client.publishAsync(attendee.device.mqtt.topic, '{"illuminance": 300}', { qos: 1 })
+    client.end(true)
+    const { body } = await t.api('/api/me/readings', { token: attendee.member.accessKey })
+    expect(Object.fromEntries(body.readings.map((r: { metric: string, value: number }) => [r.metric, r.value])))
+      .toEqual({ temperature: 24.5, humidity: 40.1, co2: 830, power: 12.5, energy: 2.5, illuminance: 300 })
+  })
+
   it('compares workshop members among the room only, and ends their access at expiry', async () => {
     const workshop = (await t.admin('/api/admin/workshops', { name: 'Room', expiresAt: now + 60_000, keepData: false })).body
     await provision(t, 'regular-1', 'office')
@@ -84,5 +100,12 @@ describe('workshop onboarding', () => {
     await t.hub.workshopExpiry.runOnce()
     const me = await t.api('/api/me', { token: attendee.member.accessKey })
     expect(me.body.member.workshop).toBeNull()
+  })
+
+  it('limits joins from one address', async () => {
+    const workshop = (await t.admin('/api/admin/workshops', { name: 'Busy room', expiresAt: now + 3_600_000 })).body
+    const statuses: number[] = []
+    for (let i = 0; i < 3; i++) statuses.push((await join(workshop.code, `Extra ${i}`)).status)
+    expect(statuses.at(-1)).toBe(429)
   })
 })

@@ -52,6 +52,7 @@ function safeJson (text: string): unknown {
 
 export const get = <T>(path: string, schema: Schema<T>, signal?: AbortSignal): Promise<T> => request('GET', path, schema, undefined, signal)
 export const post = <T>(path: string, body: unknown, schema: Schema<T> | null): Promise<T> => request('POST', path, schema, body)
+export const patch = <T>(path: string, body: unknown, schema: Schema<T>): Promise<T> => request('PATCH', path, schema, body)
 export const del = (path: string): Promise<void> => request('DELETE', path, null)
 
 /** A query string from defined values only. */

@@ -20,7 +20,8 @@ export const deviceStatusSchema = z.looseObject({
   topic: z.string(),
   lastSeen: z.nullable(num),
   online: z.boolean(),
-  battery: maybeNum
+  /** The latest battery level reported in the last 7 days, or null. */
+  battery: z.nullable(num)
 })
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>
 
@@ -29,8 +30,8 @@ export const meSchema = z.looseObject({
     id: z.string(), name: z.string(), sector: z.string(), floorArea: maybeNum, seats: maybeNum, rooms: maybeNum
   }),
   devices: z.array(deviceStatusSchema),
-  /** Where devices connect; not in docs/api.md yet, used when the hub sends it. */
-  mqtt: z.optional(z.looseObject({ host: z.string(), port: num, wsPath: z.optional(z.string()) }))
+  /** Where devices connect, as the hub advertises it (no guessing from the page's address). */
+  mqtt: z.looseObject({ host: z.string(), port: num, wsUrl: z.string() })
 })
 export type Me = z.infer<typeof meSchema>
 
@@ -46,6 +47,12 @@ export const refusalSchema = z.looseObject({ device: z.string(), code: z.string(
 export type Refusal = z.infer<typeof refusalSchema>
 export const errorsSchema = z.looseObject({ errors: z.array(refusalSchema) })
 
+/** The hub's copy-paste set-up per firmware, filled in with a new device's credentials (server/http/device-setup.ts). */
+export const setupSchema = z.looseObject({
+  tasmota: z.string(), esphome: z.string(), shelly: z.string(), arduino: z.string(), mosquittoPub: z.string()
+})
+export type SetupBlocks = z.infer<typeof setupSchema>
+
 export const deviceCredentialsSchema = z.looseObject({
   id: z.string(),
   member: z.string(),
@@ -56,13 +63,40 @@ export const deviceCredentialsSchema = z.looseObject({
   mqtt: z.looseObject({
     host: z.string(),
     port: num,
+    wsUrl: z.string(),
     username: z.string(),
+    password: z.string(),
     topic: z.string(),
-    wsUrl: z.optional(z.string()),
-    wsPath: z.optional(z.string())
-  })
+    errorsTopic: z.string()
+  }),
+  setup: setupSchema
 })
 export type DeviceCredentials = z.infer<typeof deviceCredentialsSchema>
+
+// Workshops (docs/api.md, "Workshops").
+export const joinInfoSchema = z.looseObject({ name: z.string(), sector: z.nullable(z.string()), expiresAt: num, open: z.boolean() })
+export type JoinInfo = z.infer<typeof joinInfoSchema>
+export const joinedSchema = z.looseObject({
+  workshop: z.looseObject({ id: z.string(), name: z.string(), expiresAt: num }),
+  member: z.looseObject({ id: z.string(), name: z.string(), sector: z.string(), accessKey: z.string() }),
+  device: deviceCredentialsSchema
+})
+export type Joined = z.infer<typeof joinedSchema>
+export const workshopSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  code: z.string(),
+  sector: z.nullable(z.string()),
+  expiresAt: num,
+  maxJoins: z.nullable(num),
+  joins: num,
+  keepMembers: z.boolean(),
+  keepData: z.boolean(),
+  ended: z.boolean(),
+  joinUrl: z.optional(z.string())
+})
+export type Workshop = z.infer<typeof workshopSchema>
+export const workshopsSchema = z.looseObject({ workshops: z.array(workshopSchema) })
 
 /** One bucket of a comparison: figures exist only when enough members contributed. */
 export const compareBucket = z.looseObject({
@@ -131,13 +165,13 @@ export const communityEvent = z.looseObject({ devicesOnline: num, readingsLastMi
 export type CommunityEvent = z.infer<typeof communityEvent>
 
 // GET /api/community (server/compare/community.ts). Sectors with fewer than k members are
-// left out of bySector by the hub; the live counters may also come from the stream.
+// left out of bySector by the hub; the live counters then tick from the stream.
 export const communitySchema = z.looseObject({
   members: z.looseObject({ total: num, bySector: z.record(z.string(), num) }),
   comparable: z.array(z.looseObject({ metric: z.string(), sector: z.string(), members: num })),
-  k: z.optional(num),
-  devicesOnline: z.optional(num),
-  readingsLastMinute: z.optional(num)
+  k: num,
+  devicesOnline: num,
+  readingsLastMinute: num
 })
 export type Community = z.infer<typeof communitySchema>
 export type ComparablePair = Community['comparable'][number]

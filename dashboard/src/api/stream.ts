@@ -31,6 +31,8 @@ export class LiveStream {
   /** (Re)opens the stream; call again after signing in or out, since the cookie decides what it carries. */
   open (): void {
     this.close()
+    // A new connection carries the session of now: until it opens, nothing of it has arrived.
+    if (this.state === 'open') this.emit('status', 'reconnecting')
     const source = new EventSource(this.url)
     this.source = source
     source.onopen = () => {

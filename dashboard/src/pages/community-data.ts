@@ -22,12 +22,12 @@ export function fetchCommunity (): Promise<Community> {
 export const DAY_MS = 86_400_000
 export const COMPARE_BUCKET = '1h'
 
-/** The three headline counters; the live ones tick from the stream's `community` event. */
-export function statsPanel (stream: LiveStream, community?: Community) {
-  const value = (initial: number | undefined): HTMLElement => h('span', { class: 'stat-value' }, initial === undefined ? '…' : fmtNumber(initial, 0))
-  const members = value(community?.members.total)
-  const online = value(community?.devicesOnline)
-  const perMinute = value(community?.readingsLastMinute)
+/** The three headline counters: filled from GET /api/community, then ticking from the stream's `community` event. */
+export function statsPanel (stream: LiveStream) {
+  const value = (): HTMLElement => h('span', { class: 'stat-value' }, '…')
+  const members = value()
+  const online = value()
+  const perMinute = value()
   const stat = (label: string, el: HTMLElement, name: string): HTMLElement =>
     h('div', { class: 'stat', 'data-stat': name }, h('span', { class: 'stat-label' }, label), el)
   const el = h('div', { class: 'stats' },
@@ -35,13 +35,16 @@ export function statsPanel (stream: LiveStream, community?: Community) {
     stat(t('community.devicesOnline'), online, 'devicesOnline'),
     stat(t('community.readingsPerMinute'), perMinute, 'readingsPerMinute'))
 
-  const apply = (event: CommunityEvent): void => {
+  const apply = (event: Pick<CommunityEvent, 'devicesOnline' | 'readingsLastMinute'>): void => {
     online.textContent = fmtNumber(event.devicesOnline, 0)
     perMinute.textContent = fmtNumber(event.readingsLastMinute, 0)
   }
   return {
     el,
-    setCommunity: (c: Community): void => { members.textContent = fmtNumber(c.members.total, 0) },
+    setCommunity: (c: Community): void => {
+      members.textContent = fmtNumber(c.members.total, 0)
+      apply(c)
+    },
     off: stream.on('community', apply)
   }
 }
@@ -57,5 +60,5 @@ export function sectorPanel (community: Community): HTMLElement {
       h('span', { class: 'sector-name' }, sectorName(sector)),
       h('meter', { min: 0, max, value: count, 'aria-hidden': 'true' }),
       h('span', { class: 'sector-count' }, t('community.sectorCount', { count }))))),
-    hidden > 0 ? h('p', { class: 'hint' }, t('community.hiddenSectors', { count: hidden, k: community.k ?? 3 })) : null)
+    hidden > 0 ? h('p', { class: 'hint' }, t('community.hiddenSectors', { count: hidden, k: community.k })) : null)
 }

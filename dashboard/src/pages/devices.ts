@@ -3,14 +3,10 @@ import { type DeviceCredentials, type Refusal, deviceCredentialsSchema, errorsSc
 import { type AppContext, Disposer, type Page } from '../context.ts'
 import { deviceFormats } from '../domain.ts'
 import { errorText, fmtDate, formatName, t } from '../i18n/index.ts'
-import { deviceSetup } from '../ui/device-setup.ts'
+import { createdSetup, deviceSetup } from '../ui/device-setup.ts'
 import { field, h, replaceChildren, select, table } from '../ui/dom.ts'
 import { signInForm } from '../ui/sign-in.ts'
 import { errorBox, errorMessage, loading } from '../ui/status.ts'
-
-// Where devices connect, learnt from the hub when a device is created (GET /api/me does not
-// say); until then the host of this page and the standard port stand in.
-let endpoint: { host: string, port: number, wsUrl?: string } | undefined
 
 /** `#/devices`: add a device, see how to connect it, and why the hub refused its last payloads. */
 export function devicesPage (ctx: AppContext): Page {
@@ -24,11 +20,9 @@ export function devicesPage (ctx: AppContext): Page {
   const el = h('div', { class: 'page devices' },
     h('h1', null, t('devices.title')),
     addForm((device) => {
-      endpoint = { host: device.mqtt.host, port: device.mqtt.port, wsUrl: wsUrlOf(device) }
       replaceChildren(created, h('section', { class: 'card success' },
-        h('h2', null, t('devices.created', { name: device.name })),
-        deviceSetup({ ...settingsOf(device.id, device.mqtt.topic), password: device.token, format: device.format, tokenKnown: true, endpointKnown: true })))
-      created.querySelector('h2')?.setAttribute('tabindex', '-1')
+        h('h2', { tabindex: -1 }, t('devices.created', { name: device.name })),
+        deviceSetup(createdSetup(device))))
       created.querySelector<HTMLElement>('h2')?.focus()
       void loadDevices()
     }),
@@ -36,29 +30,17 @@ export function devicesPage (ctx: AppContext): Page {
     h('section', { 'aria-labelledby': 'dev-existing' }, h('h2', { id: 'dev-existing' }, t('devices.existing')), existing),
     h('section', { 'aria-labelledby': 'dev-errors' }, h('h2', { id: 'dev-errors' }, t('devices.errors')), refusals))
 
-  function settingsOf (id: string, topic: string) {
-    return {
-      host: endpoint?.host ?? location.hostname,
-      port: endpoint?.port ?? 1883,
-      wsUrl: endpoint?.wsUrl,
-      username: id,
-      password: t('devices.tokenPlaceholder'),
-      topic
-    }
-  }
-
   async function loadDevices (): Promise<void> {
     try {
       const me = await get('/api/me', meSchema)
       if (disposer.disposed) return
-      if (endpoint === undefined && me.mqtt !== undefined) endpoint = { host: me.mqtt.host, port: me.mqtt.port, wsUrl: wsUrlFromPath(me.mqtt.wsPath) }
       replaceChildren(existing, me.devices.length === 0
         ? h('p', { class: 'empty' }, t('me.noDevices'))
         : h('div', { class: 'device-list' }, ...me.devices.map((device) => h('details', { class: 'card' },
           h('summary', null, h('strong', null, device.name), ' ', h('code', null, device.id)),
           deviceSetup({
-            ...settingsOf(device.id, `tsudoi/${me.member.id}/${device.id}/telemetry`),
-            format: device.format, tokenKnown: false, endpointKnown: endpoint !== undefined
+            host: me.mqtt.host, port: me.mqtt.port, wsUrl: me.mqtt.wsUrl, username: device.id,
+            password: t('devices.tokenPlaceholder'), topic: `tsudoi/${me.member.id}/${device.id}/telemetry`, format: device.format
           })))))
     } catch (error) {
       replaceChildren(existing, errorBox(error, () => { void loadDevices() }))
@@ -118,13 +100,4 @@ function addForm (onCreated: (device: DeviceCredentials) => void): HTMLElement {
       .finally(() => { submit.disabled = false })
   })
   return form
-}
-
-function wsUrlOf (device: DeviceCredentials): string | undefined {
-  return device.mqtt.wsUrl ?? wsUrlFromPath(device.mqtt.wsPath)
-}
-
-/** MQTT over WebSocket is served by the hub's HTTP server, so it shares this page's host. */
-function wsUrlFromPath (path: string | undefined): string | undefined {
-  return path === undefined ? undefined : `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`
 }

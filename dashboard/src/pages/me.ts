@@ -1,5 +1,5 @@
 import { get, query } from '../api/client.ts'
-import { type Me, meSchema, metricsSchema, seriesSchema, readingsSchema } from '../api/schemas.ts'
+import { meSchema, metricsSchema, seriesSchema } from '../api/schemas.ts'
 import { bucketFor } from '../charts/series-data.ts'
 import { seriesChart } from '../charts/series-chart.ts'
 import { type AppContext, Disposer, type Page } from '../context.ts'
@@ -45,23 +45,11 @@ export function mePage (ctx: AppContext): Page {
     try {
       const me = await get('/api/me', meSchema)
       if (disposer.disposed) return
+      // Each device's battery comes with it (the latest of the last 7 days); live ones update the row.
       table = deviceTable(me.devices)
       replaceChildren(devicesSlot, table.el)
-      void fillBattery(me)
     } catch (error) {
       replaceChildren(devicesSlot, errorBox(error, () => { void loadDevices() }))
-    }
-  }
-
-  /** The hub reports battery as an ordinary metric; show each device's latest where it has one. */
-  async function fillBattery (me: Me): Promise<void> {
-    if (me.devices.every((d) => typeof d.battery === 'number')) return
-    const { readings } = await get(`/api/me/readings${query({ metric: 'battery', from: '-7d', limit: 1000 })}`, readingsSchema).catch(() => ({ readings: [] }))
-    const done = new Set<string>()
-    for (const r of readings) {
-      if (done.has(r.device)) continue
-      done.add(r.device)
-      table?.setBattery(r.device, r.value)
     }
   }
 

@@ -9,7 +9,7 @@ export function deviceTable (devices: readonly DeviceStatus[]) {
   const cells = devices.map((device) => {
     const status = h('span', { class: 'status-cell' }, statusBadge(device.online))
     const lastSeen = h('span', null, device.lastSeen === null ? t('status.never') : fmtDate(device.lastSeen))
-    const battery = h('span', null, typeof device.battery === 'number' ? fmtValue(device.battery, 'battery') : t('common.none'))
+    const battery = h('span', null, device.battery === null ? t('common.none') : fmtValue(device.battery, 'battery'))
     rows.set(device.id, { status, lastSeen, battery })
     return [h('span', { class: 'device-name' }, h('strong', null, device.name), h('br'), h('code', null, device.id)), status, lastSeen, battery]
   })

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import QRCode from 'qrcode'
 import { z } from 'zod'
 import { TsudoiError } from '../../errors.ts'
+import { deviceFormats } from '../../registry/device-formats.ts'
 import { sectors } from '../../registry/sectors.ts'
 import type { Workshop } from '../../registry/workshops.ts'
 import { parse } from '../../validation.ts'
@@ -13,7 +14,8 @@ const joinBody = z.object({
   code: z.string().trim().min(4).max(16),
   name: z.string().trim().min(1).max(200),
   sector: z.enum(sectors).optional(),
-  deviceName: z.string().trim().min(1).max(200).optional()
+  deviceName: z.string().trim().min(1).max(200).optional(),
+  format: z.enum(deviceFormats).default('auto')
 }).strict()
 
 /** Where an attendee's phone opens the join page: the public URL, or the host the organizer used. */
@@ -56,12 +58,14 @@ export async function workshopRoutes (app: FastifyInstance, ctx: HttpContext): P
     return { name: workshop.name, sector: workshop.sector, expiresAt: workshop.expiresAt, open }
   })
 
-  app.post('/api/join', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/api/join', { config: { rateLimit: { max: ctx.config.TSUDOI_JOIN_RATE_LIMIT, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = parse(joinBody, request.body ?? {})
     const workshop = workshops.admit(body.code)
     const sector = body.sector ?? workshop.sector ?? 'other'
     const { member, accessKey } = ctx.registry.addMember({ name: body.name, sector: sector as never }, workshop.id)
-    const { device, token } = ctx.registry.addDevice({ member: member.id, name: body.deviceName ?? `${body.name} sensor` })
+    // `auto` by default: the set-up offers Tasmota, ESPHome, Shelly and plain MQTT, and the
+    // device works whichever the attendee brought.
+    const { device, token } = ctx.registry.addDevice({ member: member.id, name: body.deviceName ?? `${body.name} sensor`, format: body.format })
     const mqtt = ctx.mqtt()
     return reply.status(201).send({
       workshop: { id: workshop.id, name: workshop.name, expiresAt: workshop.expiresAt },

@@ -1,6 +1,6 @@
 import { nothing, refused } from './format.ts'
 import { entitiesOn } from './discovery.ts'
-import { firmwareFormat, under } from './firmware.ts'
+import { type FirmwareRules, firmwareFormat, under } from './firmware.ts'
 import { readEntities } from './learned-state.ts'
 import { decodeStatus } from './native.ts'
 import { resolveSensor } from './quantities.ts'
@@ -13,7 +13,7 @@ import { convert } from './units.ts'
 // words decide and the value is taken to be in the canonical unit (ESPHome's defaults are).
 // A failed read is published as `nan`: it reaches validation and is refused as NOT_FINITE.
 
-export const esphomeFormat = firmwareFormat({
+export const esphomeRules: FirmwareRules = {
   publish: (device) => [`${device.topic}/#`],
   // Commands arrive under the same prefix (`<prefix>/switch/<id>/command`).
   subscribe: (device) => [`${device.topic}/#`],
@@ -33,4 +33,5 @@ export const esphomeFormat = firmwareFormat({
     if ('problem' in resolved) return refused({ code: 'UNKNOWN_SHAPE', message: `${sensorName}: ${resolved.problem}` })
     return { candidates: [{ metric: resolved.metric, value: convert(payload.toString('utf8'), resolved.conversion) }], refusals: [] }
   }
-})
+}
+export const esphomeFormat = firmwareFormat(esphomeRules)

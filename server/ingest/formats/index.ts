@@ -1,4 +1,5 @@
 import type { DeviceFormat } from '../../registry/device-formats.ts'
+import { autoFormat } from './auto.ts'
 import type { PayloadFormat } from './format.ts'
 import { esphomeFormat } from './esphome.ts'
 import { homeassistantFormat } from './homeassistant.ts'
@@ -10,6 +11,7 @@ import { zigbee2mqttFormat } from './zigbee2mqtt.ts'
 // One table from a device's `format` to its decoder (STYLE.md: a variant is a file in a table).
 // `json` and `plain` are both Tsudoi's native topics: a device may send either shape. Every
 // firmware format also accepts the native topics and Home Assistant discovery (firmware.ts).
+// `auto` accepts Tasmota, ESPHome and Shelly alike (auto.ts): what a workshop device gets.
 //
 // Several sensors of one kind on one device — the naming rule (sensor-metric.ts, one helper):
 //
@@ -36,5 +38,6 @@ export const formats: Record<DeviceFormat, PayloadFormat> = {
   esphome: esphomeFormat,
   shelly: shellyFormat,
   zigbee2mqtt: zigbee2mqttFormat,
-  homeassistant: homeassistantFormat
+  homeassistant: homeassistantFormat,
+  auto: autoFormat
 }

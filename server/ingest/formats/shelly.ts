@@ -1,6 +1,6 @@
 import type { Candidate } from '../validate.ts'
 import { type DecodeResult, nothing, refused } from './format.ts'
-import { firmwareFormat, under } from './firmware.ts'
+import { type FirmwareRules, firmwareFormat, under } from './firmware.ts'
 import { isPlainObject } from './native.ts'
 import { dig, readObject } from './payload.ts'
 import { sensorMetric } from './sensor-metric.ts'
@@ -46,7 +46,7 @@ const COMPONENTS: Record<string, Read[]> = {
 
 const NOTIFY_STATUS = new Set(['NotifyStatus', 'NotifyFullStatus'])
 
-export const shellyFormat = firmwareFormat({
+export const shellyRules: FirmwareRules = {
   publish: (device) => [`${device.topic}/#`],
   // RPC requests arrive on `<prefix>/rpc`, the MQTT control interface on `<prefix>/command[/…]`.
   subscribe: (device) => [`${device.topic}/#`],
@@ -62,7 +62,8 @@ export const shellyFormat = firmwareFormat({
     if ('refusal' in read) return refused(read.refusal)
     return { candidates: componentCandidates(component, read.value), refusals: [] }
   }
-})
+}
+export const shellyFormat = firmwareFormat(shellyRules)
 
 function decodeOnline (text: string): DecodeResult {
   const value = text.trim()

@@ -1,6 +1,6 @@
 import type { Refusal } from '../validate.ts'
 import { type DecodeResult, type DeviceIdentity, nothing, refused } from './format.ts'
-import { firmwareFormat, under } from './firmware.ts'
+import { type FirmwareRules, firmwareFormat, under } from './firmware.ts'
 import { decodeStatus, isPlainObject } from './native.ts'
 import { readObject } from './payload.ts'
 import { type SensorValue, keepApart } from './sensor-metric.ts'
@@ -53,7 +53,7 @@ function leafOf (device: DeviceIdentity, prefix: 'tele' | 'stat', topic: string)
   return leaf !== undefined && !leaf.includes('/') ? leaf : undefined
 }
 
-export const tasmotaFormat = firmwareFormat({
+export const tasmotaRules: FirmwareRules = {
   publish: (device) => ['tele', 'stat'].flatMap((prefix) => [`${prefix}/${device.topic}/#`, `${device.topic}/${prefix}/#`]),
   subscribe: (device) => [`cmnd/${device.topic}/#`, `${device.topic}/cmnd/#`],
   decode (device, topic, payload) {
@@ -67,7 +67,8 @@ export const tasmotaFormat = firmwareFormat({
     if (SENSOR_STATUS.has(stat)) return decodeSensorPayload(payload, (body) => body.StatusSNS)
     return nothing() // POWER, RESULT, STATUS…: replies to commands, no readings
   }
-})
+}
+export const tasmotaFormat = firmwareFormat(tasmotaRules)
 
 function decodeSensorPayload (payload: Buffer, pick: (body: Record<string, unknown>) => unknown): DecodeResult {
   const read = readObject(payload)
