@@ -1,0 +1,75 @@
+// MQTT 3.1.1 packets built once and patched in place, so the generator spends its CPU on
+// sending, not on encoding (OASIS MQTT 3.1.1, §3.1 CONNECT, §3.3 PUBLISH, §3.12 PINGREQ).
+
+function utf8Field (text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8')
+  const out = Buffer.allocUnsafe(bytes.length + 2)
+  out.writeUInt16BE(bytes.length, 0)
+  bytes.copy(out, 2)
+  return out
+}
+
+/** The Remaining Length field, a variable-length integer [MQTT-2.2.3]. */
+function remainingLength (length: number): Buffer {
+  const bytes: number[] = []
+  do {
+    let byte = length % 128
+    length = Math.floor(length / 128)
+    if (length > 0) byte |= 0x80
+    bytes.push(byte)
+  } while (length > 0)
+  return Buffer.from(bytes)
+}
+
+export function connectPacket (clientId: string, username: string, password: string, keepaliveS: number): Buffer {
+  // Flags 0xc2: user name, password, clean session [MQTT-3.1.2-4].
+  const variable = Buffer.concat([utf8Field('MQTT'), Buffer.from([4, 0xc2, keepaliveS >> 8, keepaliveS & 0xff])])
+  const body = Buffer.concat([variable, utf8Field(clientId), utf8Field(username), utf8Field(password)])
+  return Buffer.concat([Buffer.from([0x10]), remainingLength(body.length), body])
+}
+
+export const PINGREQ = Buffer.from([0xc0, 0x00])
+export const DISCONNECT = Buffer.from([0xe0, 0x00])
+
+export interface PublishTemplate {
+  bytes: Buffer
+  /** Offset of the packet identifier, -1 at QoS 0. */
+  pidAt: number
+  /** Offset of the 13 digits of `ts` (epoch ms). */
+  tsAt: number
+  /** Offset of the 6 decimal digits of the temperature. */
+  fractionAt: number
+  payloadBytes: number
+}
+
+/**
+ * A telemetry PUBLISH in Tsudoi's native format: `{"temperature":…,"humidity":…,"ts":…}` —
+ * two metrics and a timestamp — padded with trailing spaces (still valid JSON) to `payloadBytes`.
+ */
+export function publishTemplate (topic: string, qos: 0 | 1, payloadBytes = 120, seed = 0): PublishTemplate {
+  const temperature = `${20 + (seed % 10)}.000000`
+  const humidity = `${40 + (seed % 20)}.${String(seed % 1_000_000).padStart(6, '0')}`
+  let payload = `{"temperature":${temperature},"humidity":${humidity},"ts":0000000000000}`
+  payload = payload.padEnd(payloadBytes, ' ')
+  const topicField = utf8Field(topic)
+  const pid = qos === 1 ? Buffer.from([0, 1]) : Buffer.alloc(0)
+  const body = Buffer.concat([topicField, pid, Buffer.from(payload, 'utf8')])
+  const header = Buffer.concat([Buffer.from([qos === 1 ? 0x32 : 0x30]), remainingLength(body.length)])
+  const bytes = Buffer.concat([header, body])
+  const payloadAt = header.length + topicField.length + pid.length
+  return {
+    bytes,
+    pidAt: qos === 1 ? header.length + topicField.length : -1,
+    tsAt: payloadAt + payload.indexOf('"ts":') + 5,
+    fractionAt: payloadAt + payload.indexOf('.'),
+    payloadBytes: Buffer.byteLength(payload)
+  }
+}
+
+/** Writes `value` as exactly `width` ASCII digits ending before `at + width`. */
+export function writeDigits (buffer: Buffer, at: number, value: number, width: number): void {
+  for (let i = at + width - 1; i >= at; i--) {
+    buffer[i] = 48 + (value % 10)
+    value = Math.floor(value / 10)
+  }
+}
