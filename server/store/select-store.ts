@@ -5,7 +5,7 @@ import type { Log } from '../log.ts'
 import { InfluxReadingStore, influxOptionsFrom } from './influx.ts'
 import { QueuedReadingStore } from './queue/queued-store.ts'
 import type { ReadingStore } from './reading-store.ts'
-import { SqliteReadingStore } from './sqlite.ts'
+import { ThreadedSqliteStore } from './worker/threaded-sqlite.ts'
 
 export interface SelectedStore {
   store: ReadingStore
@@ -21,7 +21,7 @@ export interface SelectedStore {
 /** The reading store the configuration asks for: InfluxDB behind the durable queue when INFLUX_URL is set, else embedded. */
 export function selectReadingStore (config: Config, log: Log): SelectedStore {
   if (config.INFLUX_URL === undefined) {
-    return { store: new SqliteReadingStore(join(config.TSUDOI_DATA_DIR, 'readings.db'), config.TSUDOI_SYNC) }
+    return { store: new ThreadedSqliteStore({ file: join(config.TSUDOI_DATA_DIR, 'readings.db'), synchronous: config.TSUDOI_SYNC }) }
   }
   let waiters: Array<() => void> = []
   const store = new QueuedReadingStore({

@@ -31,7 +31,7 @@ export class SqliteReadingStore implements ReadingStore {
   private prepare () {
     const db = this.db
     const upsert = (table: string) => db.prepare(`INSERT INTO ${table} (metric, member, bucket, device, sector, count, sum, min, max, inc)
-      VALUES (@metric, @member, @bucket, @device, @sector, @count, @sum, @min, @max, @inc)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (metric, member, bucket, device) DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
         min = MIN(min, excluded.min), max = MAX(max, excluded.max), inc = inc + excluded.inc`)
     return {
@@ -41,7 +41,8 @@ export class SqliteReadingStore implements ReadingStore {
       // First write wins for a repeated (series, time): a device resending after a lost PUBACK
       // must not be counted twice in the rollups.
       insertReading: db.prepare('INSERT OR IGNORE INTO reading (series, time, value, inc) VALUES (?, ?, ?, ?)'),
-      upserts: rollupTables.map(({ table, size }) => ({ size, statement: upsert(table) }))
+      upserts: rollupTables.map(({ table, size }) => ({ size, statement: upsert(table) })),
+      appendBatch: db.transaction((readings: readonly Reading[]) => this.appendInTransaction(readings))
     }
   }
 
@@ -51,22 +52,28 @@ export class SqliteReadingStore implements ReadingStore {
 
   /** One transaction for the whole batch: the group commit that makes a PUBACK durable. */
   private readonly appendNow = (readings: readonly Reading[]): void => {
-    this.db.transaction(() => {
-      const rollups = rollupTables.map(() => new Map<string, Rollup>())
-      for (const reading of readings) {
-        const series = this.seriesOf(reading)
-        const counter = metricSpec(reading.metric).kind === 'counter'
-        const inc = counter ? this.increase(series, reading) : 0
-        if (this.statements.insertReading.run(series.id, reading.time, reading.value, inc).changes === 0) continue
-        if (counter && (series.last === undefined || reading.time > series.last.time)) {
-          series.last = { time: reading.time, value: reading.value }
-        }
-        this.statements.upserts.forEach(({ size }, i) => addTo(rollups[i]!, reading, floorTo(reading.time, size), inc))
+    this.statements.appendBatch(readings)
+  }
+
+  private appendInTransaction (readings: readonly Reading[]): void {
+    const { insertReading, upserts } = this.statements
+    // Rollup rows of this batch, per series then bucket (numbers as keys: this runs per reading).
+    const rollups = upserts.map(() => new Map<number, Map<number, Rollup>>())
+    for (const reading of readings) {
+      const series = this.seriesOf(reading)
+      const counter = metricSpec(reading.metric).kind === 'counter'
+      const inc = counter ? this.increase(series, reading) : 0
+      if (insertReading.run(series.id, reading.time, reading.value, inc).changes === 0) continue
+      if (counter && (series.last === undefined || reading.time > series.last.time)) {
+        series.last = { time: reading.time, value: reading.value }
       }
-      this.statements.upserts.forEach(({ statement }, i) => {
-        for (const rollup of rollups[i]!.values()) statement.run(rollup)
-      })
-    })()
+      for (let i = 0; i < upserts.length; i++) addTo(rollups[i]!, series.id, reading, floorTo(reading.time, upserts[i]!.size), inc)
+    }
+    upserts.forEach(({ statement }, i) => {
+      for (const buckets of rollups[i]!.values()) {
+        for (const r of buckets.values()) statement.run(r.metric, r.member, r.bucket, r.device, r.sector, r.count, r.sum, r.min, r.max, r.inc)
+      }
+    })
   }
 
   private seriesOf (reading: Reading): SeriesRow {
@@ -163,12 +170,13 @@ function wholeBuckets (window: { from: number, to: number }, size: number): { fr
   return { from: floorTo(window.from, size), to: Math.ceil(window.to / size) * size }
 }
 
-function addTo (rollups: Map<string, Rollup>, reading: Reading, bucket: number, inc: number): void {
+function addTo (rollups: Map<number, Map<number, Rollup>>, series: number, reading: Reading, bucket: number, inc: number): void {
   const { metric, member, device, sector, value } = reading
-  const key = `${metric}\u0000${member}\u0000${device}\u0000${bucket}`
-  const rollup = rollups.get(key)
+  let buckets = rollups.get(series)
+  if (buckets === undefined) rollups.set(series, buckets = new Map())
+  const rollup = buckets.get(bucket)
   if (rollup === undefined) {
-    rollups.set(key, { metric, member, bucket, device, sector, count: 1, sum: value, min: value, max: value, inc })
+    buckets.set(bucket, { metric, member, bucket, device, sector, count: 1, sum: value, min: value, max: value, inc })
     return
   }
   rollup.count++
