@@ -59,12 +59,15 @@ function metricFilter (query: MemberBucketQuery, from: number | undefined, to: n
 
 const byMember = `${identifier('member')}, ${identifier('device')}`
 
-/** Gauges: each device's mean over the bucket, then the mean across the member's devices. */
+/**
+ * Gauges: each device's mean over the bucket, grouped in the database; the store then averages
+ * a member's devices (a handful of rows). The same in one InfluxQL statement needs a subquery,
+ * which InfluxDB 1.6 runs ~5× slower (bench/: 285 ms against 57 ms for 7 days).
+ */
 export function gaugeBucketsQuery (query: MemberBucketQuery): string {
   const { from, to } = bucketWindow(query)
   const bucket = toDurationLiteral(query.bucketMs)
-  const perDevice = `SELECT mean(${VALUE}) AS v FROM ${M} WHERE ${metricFilter(query, from, to)} GROUP BY time(${bucket}), ${byMember} fill(none)`
-  return `SELECT mean(v) AS value FROM (${perDevice}) WHERE ${window(from, to)} GROUP BY time(${bucket}), ${identifier('member')} fill(none)`
+  return `SELECT mean(${VALUE}) AS value FROM ${M} WHERE ${metricFilter(query, from, to)} GROUP BY time(${bucket}), ${byMember} fill(none)`
 }
 
 /**

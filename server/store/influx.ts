@@ -129,8 +129,17 @@ export class InfluxReadingStore implements ReadingStore {
   async memberBuckets (query: MemberBucketQuery): Promise<MemberBucketValue[]> {
     await this.connect()
     if (query.kind === 'gauge') {
-      const rows = rowsOf((await this.http.query(gaugeBucketsQuery(query)))[0])
-      return rows.map((row) => ({ time: Number(row.time), member: decodeTag(row.member), value: Number(row.value) })).sort(byTimeAndMember)
+      // One row per device and bucket; the member's value is the mean of its devices' means.
+      const perMember = new Map<string, { time: number, member: string, sum: number, devices: number }>()
+      for (const row of rowsOf((await this.http.query(gaugeBucketsQuery(query)))[0])) {
+        const time = Number(row.time)
+        const member = decodeTag(row.member)
+        const key = `${time}\u0000${member}`
+        const entry = perMember.get(key)
+        if (entry === undefined) perMember.set(key, { time, member, sum: Number(row.value), devices: 1 })
+        else { entry.sum += Number(row.value); entry.devices++ }
+      }
+      return [...perMember.values()].map(({ time, member, sum, devices }) => ({ time, member, value: sum / devices })).sort(byTimeAndMember)
     }
     const [steps, edges] = await Promise.all([this.http.query(counterStepsQuery(query)), this.http.query(counterEdgesQuery(query))])
     const totals = new Map<string, MemberBucketValue>()
