@@ -10,6 +10,10 @@ export const configSchema = z.object({
   TSUDOI_HOST: z.string().min(1).default('0.0.0.0'),
   TSUDOI_MQTT_PORT: port.default(1883),
   TSUDOI_HTTP_PORT: port.default(8080),
+  // MQTT over TLS: both files (PEM) switch on a listener on TSUDOI_MQTTS_PORT.
+  TSUDOI_TLS_CERT: z.string().min(1).optional(),
+  TSUDOI_TLS_KEY: z.string().min(1).optional(),
+  TSUDOI_MQTTS_PORT: port.default(8883),
   TSUDOI_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TSUDOI_MAX_PAYLOAD: z.coerce.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
   TSUDOI_K_ANONYMITY: z.coerce.number().int().min(3, 'k below 3 would expose individual members').max(1000).default(3),
@@ -32,6 +36,9 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>
 
+/** Settings that only make sense together. */
+const pairs: Array<[keyof Config, keyof Config]> = [['TSUDOI_TLS_CERT', 'TSUDOI_TLS_KEY']]
+
 export class ConfigError extends Error {
   constructor (message: string) {
     super(message)
@@ -48,7 +55,15 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     })
   )
   const parsed = configSchema.safeParse(relevant)
-  if (parsed.success) return parsed.data
+  if (parsed.success) {
+    for (const [a, b] of pairs) {
+      if ((parsed.data[a] === undefined) !== (parsed.data[b] === undefined)) {
+        const missing = parsed.data[a] === undefined ? a : b
+        throw new ConfigError(`Invalid configuration:\n  ${missing}="": required when ${missing === a ? b : a} is set`)
+      }
+    }
+    return parsed.data
+  }
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '?')
     return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`

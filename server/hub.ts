@@ -6,7 +6,7 @@ import { CompareService } from './compare/compare-service.ts'
 import type { FastifyInstance } from 'fastify'
 import { resolveAdminToken } from './admin-token.ts'
 import { createBroker } from './broker/broker.ts'
-import { type MqttListener, attachWebSocket, listenTcp } from './broker/transports.ts'
+import { type MqttListener, attachWebSocket, listenTcp, listenTls } from './broker/transports.ts'
 import type { Config } from './config.ts'
 import { EventBus } from './event-bus.ts'
 import { buildHttpApp, type RouteModule } from './http/app.ts'
@@ -67,6 +67,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
   const pipeline = new IngestPipeline({ committer, reporter, activity, bus, metrics, maxPayload: config.TSUDOI_MAX_PAYLOAD, clock })
 
   let tcp: MqttListener | undefined
+  let mqtts: MqttListener | undefined
   let ws: { close (): Promise<void> } | undefined
   let http: FastifyInstance | undefined
   let flushTimer: NodeJS.Timeout | undefined
@@ -91,6 +92,8 @@ export function createHub (config: Config, options: HubOptions = {}) {
     get mqttPort (): number { return tcp?.port ?? 0 },
     get httpPort (): number { return httpPort },
     get httpUrl (): string { return `http://${displayHost(config.TSUDOI_HOST)}:${httpPort}` },
+    /** The MQTTS URL, when TLS is configured. */
+    get mqttsUrl (): string | undefined { return mqtts === undefined ? undefined : `mqtts://${displayHost(config.TSUDOI_HOST)}:${mqtts.port}` },
     get mqttUrl (): string { return `mqtt://${displayHost(config.TSUDOI_HOST)}:${tcp?.port ?? 0}` },
     /** Resolves once the durable queue (InfluxDB mode) has written everything to the store. */
     drained: async (): Promise<void> => { await queue?.drained() },
@@ -106,6 +109,9 @@ export function createHub (config: Config, options: HubOptions = {}) {
         pipeline, activity, bus, metrics, log: child(root, 'broker')
       })
       tcp = await listenTcp(broker, config.TSUDOI_HOST, config.TSUDOI_MQTT_PORT)
+      if (config.TSUDOI_TLS_CERT !== undefined && config.TSUDOI_TLS_KEY !== undefined) {
+        mqtts = await listenTls(broker, config.TSUDOI_HOST, config.TSUDOI_MQTTS_PORT, config.TSUDOI_TLS_CERT, config.TSUDOI_TLS_KEY)
+      }
       const ctx: HttpContext = {
         config, registry, store, activity, refusals: reporter, bus, metrics, log: child(root, 'http'),
         auth: new Auth(registry, admin.token), startedAt: clock(), clock,
@@ -130,6 +136,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
       workshopExpiry.stop()
       await ws?.close()
       await tcp?.close()
+      await mqtts?.close()
       if (broker !== undefined) await new Promise<void>((resolve) => broker!.close(() => resolve()))
       await committer.idle()
       await http?.close()

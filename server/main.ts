@@ -26,6 +26,7 @@ console.log([
   '  集い Tsudoi hub is running',
   `  MQTT (TCP)        ${hub.mqttUrl}`,
   `  MQTT (WebSocket)  ${hub.wsUrl}`,
+  ...(hub.mqttsUrl === undefined ? [] : [`  MQTT (TLS)        ${hub.mqttsUrl}`]),
   `  Dashboard & API   ${hub.httpUrl}`,
   `  Reading store     ${hub.store.kind} (${config.TSUDOI_DATA_DIR})`,
   hub.adminTokenGenerated

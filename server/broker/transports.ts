@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
+import tls from 'node:tls'
 import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Aedes } from 'aedes'
@@ -13,6 +15,24 @@ export interface MqttListener {
 export function listenTcp (broker: Aedes, host: string, port: number): Promise<MqttListener> {
   const server = net.createServer((socket) => {
     // Readings are small and latency matters more than packet count.
+    socket.setNoDelay(true)
+    broker.handle(socket)
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () => new Promise<void>((done) => server.close(() => done()))
+      })
+    })
+  })
+}
+
+/** MQTTS: MQTT over TLS, with the certificate and key files (PEM) the organizer provides. */
+export function listenTls (broker: Aedes, host: string, port: number, certFile: string, keyFile: string): Promise<MqttListener> {
+  const server = tls.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (socket) => {
     socket.setNoDelay(true)
     broker.handle(socket)
   })
