@@ -2,9 +2,10 @@ import { ZodError } from 'zod'
 import { HELP, flagName, parseCli } from './cli-args.ts'
 import { SimulationError } from './errors.ts'
 import { resolveOptions } from './options.ts'
-import { type SimEvent, runSimulation } from './simulation.ts'
+import { runSimulation } from './simulation.ts'
 import { StatusLine } from './status.ts'
 import { formatSummary } from './summary.ts'
+import { showEvents, stopOnSignals } from './terminal.ts'
 
 // `npx tsudoi-sim …` / `npm run sim -- …`. Status goes to stderr, the summary to stdout (so
 // `--json` can be piped). Exit 0 ok, 1 some devices never connected, 2 nothing could run.
@@ -29,29 +30,17 @@ async function main (argv: readonly string[]): Promise<number> {
     return 2
   }
 
-  const controller = new AbortController()
   const line = new StatusLine(process.stderr)
-  let interrupts = 0
-  const stop = (): void => {
-    if (++interrupts > 1) process.exit(130) // a second Ctrl-C means now
-    line.note('stopping… (Ctrl-C again to quit at once)')
-    controller.abort()
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
-
-  const onEvent = (event: SimEvent): void => {
-    if (event.type === 'status') line.update(event.status)
-    else if (event.type === 'warning') line.note(`warning: ${event.message}`)
-    else if (event.type === 'provisioned' && event.report !== null) {
-      const r = event.report
-      line.note(`provisioned ${event.members.length} members: created ${r.created.members} members and ${r.created.devices} devices, ` +
-        `reused ${r.reused.members} and ${r.reused.devices}, rotated ${r.rotated} secrets (member access keys are in the state file)`)
-    }
-  }
+  const { signal, release } = stopOnSignals(line, 'stopping… (Ctrl-C again to quit at once)')
+  const onEvent = showEvents(line, (event) => {
+    if (event.report === null) return
+    const r = event.report
+    line.note(`provisioned ${event.members.length} members: created ${r.created.members} members and ${r.created.devices} devices, ` +
+      `reused ${r.reused.members} and ${r.reused.devices}, rotated ${r.rotated} secrets (member access keys are in the state file)`)
+  })
 
   try {
-    const summary = await runSimulation(request.input, { signal: controller.signal, onEvent })
+    const summary = await runSimulation(request.input, { signal, onEvent })
     line.clear()
     process.stdout.write(`${request.json ? JSON.stringify(summary, null, 2) : formatSummary(summary)}\n`)
     return summary.connectFailures.length > 0 ? 1 : 0
@@ -63,8 +52,7 @@ async function main (argv: readonly string[]): Promise<number> {
     }
     throw error
   } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
+    release()
   }
 }
 

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../server/config.ts'
 import { createHub } from '../server/hub.ts'
-import { type ProvisionedMember, type SimEvent, runSimulation } from './simulation.ts'
+import { type ProvisionedMember, runSimulation } from './simulation.ts'
 import { StatusLine } from './status.ts'
 import { formatSummary } from './summary.ts'
+import { showEvents, stopOnSignals } from './terminal.ts'
 
 // `npm run demo`: a hub and a living community in one process, for a projector. Sixteen
 // members in five sectors — agriculture with only two, below k = 3, so the dashboard shows
@@ -24,21 +25,8 @@ async function main (): Promise<number> {
   await hub.start()
   const stateFile = join(dataDir, 'sim-state.json')
   const line = new StatusLine(process.stderr)
-  const controller = new AbortController()
-  let interrupts = 0
-  const stop = (): void => {
-    if (++interrupts > 1) process.exit(130)
-    line.note('stopping the simulator, then the hub… (Ctrl-C again to quit at once)')
-    controller.abort()
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
-
-  const onEvent = (event: SimEvent): void => {
-    if (event.type === 'status') line.update(event.status)
-    else if (event.type === 'warning') line.note(`warning: ${event.message}`)
-    else if (event.type === 'provisioned') line.note(banner(hub.httpUrl, hub.adminToken, event.members, backfill))
-  }
+  const { signal, release } = stopOnSignals(line, 'stopping the simulator, then the hub… (Ctrl-C again to quit at once)')
+  const onEvent = showEvents(line, (event) => line.note(banner(hub.httpUrl, hub.adminToken, event.members, backfill)))
 
   const backfill = process.env.TSUDOI_DEMO_BACKFILL ?? '7d'
   let code = 0
@@ -55,7 +43,7 @@ async function main (): Promise<number> {
       interval: process.env.TSUDOI_DEMO_INTERVAL ?? '10s',
       backfill,
       faults: 'dropout:0.005,malformed:0.002'
-    }, { signal: controller.signal, onEvent })
+    }, { signal, onEvent })
     line.clear()
     process.stdout.write(`${formatSummary(summary)}\n`)
   } catch (error) {
@@ -64,8 +52,7 @@ async function main (): Promise<number> {
     code = 2
   } finally {
     await hub.stop()
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
+    release()
   }
   return code
 }

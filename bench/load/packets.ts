@@ -1,32 +1,9 @@
+import { field, remainingLength } from '../../test/helpers/raw-mqtt.ts'
+
 // MQTT 3.1.1 packets built once and patched in place, so the generator spends its CPU on
-// sending, not on encoding (OASIS MQTT 3.1.1, §3.1 CONNECT, §3.3 PUBLISH, §3.12 PINGREQ).
-
-function utf8Field (text: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8')
-  const out = Buffer.allocUnsafe(bytes.length + 2)
-  out.writeUInt16BE(bytes.length, 0)
-  bytes.copy(out, 2)
-  return out
-}
-
-/** The Remaining Length field, a variable-length integer [MQTT-2.2.3]. */
-function remainingLength (length: number): Buffer {
-  const bytes: number[] = []
-  do {
-    let byte = length % 128
-    length = Math.floor(length / 128)
-    if (length > 0) byte |= 0x80
-    bytes.push(byte)
-  } while (length > 0)
-  return Buffer.from(bytes)
-}
-
-export function connectPacket (clientId: string, username: string, password: string, keepaliveS: number): Buffer {
-  // Flags 0xc2: user name, password, clean session [MQTT-3.1.2-4].
-  const variable = Buffer.concat([utf8Field('MQTT'), Buffer.from([4, 0xc2, keepaliveS >> 8, keepaliveS & 0xff])])
-  const body = Buffer.concat([variable, utf8Field(clientId), utf8Field(username), utf8Field(password)])
-  return Buffer.concat([Buffer.from([0x10]), remainingLength(body.length), body])
-}
+// sending, not on encoding (OASIS MQTT 3.1.1, §3.3 PUBLISH, §3.12 PINGREQ). CONNECT is the
+// tests' own (test/helpers/raw-mqtt.ts).
+export { connectPacket } from '../../test/helpers/raw-mqtt.ts'
 
 export const PINGREQ = Buffer.from([0xc0, 0x00])
 export const DISCONNECT = Buffer.from([0xe0, 0x00])
@@ -51,7 +28,7 @@ export function publishTemplate (topic: string, qos: 0 | 1, payloadBytes = 120, 
   const humidity = `${40 + (seed % 20)}.${String(seed % 1_000_000).padStart(6, '0')}`
   let payload = `{"temperature":${temperature},"humidity":${humidity},"ts":0000000000000}`
   payload = payload.padEnd(payloadBytes, ' ')
-  const topicField = utf8Field(topic)
+  const topicField = field(topic)
   const pid = qos === 1 ? Buffer.from([0, 1]) : Buffer.alloc(0)
   const body = Buffer.concat([topicField, pid, Buffer.from(payload, 'utf8')])
   const header = Buffer.concat([Buffer.from([qos === 1 ? 0x32 : 0x30]), remainingLength(body.length)])

@@ -42,7 +42,7 @@ class Connection {
         if (code === 0) resolve()
         else reject(new Error(code === -1 ? 'connection closed before CONNACK' : `CONNACK return code ${code}`))
       }
-      this.socket.write(connectPacket(this.login.clientId, this.login.username, this.login.password, keepaliveS))
+      this.socket.write(connectPacket(this.login.clientId, this.login.username, this.login.password, true, keepaliveS))
     })
   }
 

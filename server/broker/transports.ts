@@ -13,29 +13,21 @@ export interface MqttListener {
 
 /** MQTT over TCP. */
 export function listenTcp (broker: Aedes, host: string, port: number): Promise<MqttListener> {
-  const server = net.createServer((socket) => {
-    // Readings are small and latency matters more than packet count.
-    socket.setNoDelay(true)
-    broker.handle(socket)
-  })
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        close: () => new Promise<void>((done) => server.close(() => done()))
-      })
-    })
-  })
+  return listen(net.createServer((socket) => accept(broker, socket)), host, port)
 }
 
 /** MQTTS: MQTT over TLS, with the certificate and key files (PEM) the organizer provides. */
 export function listenTls (broker: Aedes, host: string, port: number, certFile: string, keyFile: string): Promise<MqttListener> {
-  const server = tls.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (socket) => {
-    socket.setNoDelay(true)
-    broker.handle(socket)
-  })
+  return listen(tls.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (socket) => accept(broker, socket)), host, port)
+}
+
+function accept (broker: Aedes, socket: net.Socket): void {
+  // Readings are small and latency matters more than packet count.
+  socket.setNoDelay(true)
+  broker.handle(socket)
+}
+
+function listen (server: net.Server, host: string, port: number): Promise<MqttListener> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {

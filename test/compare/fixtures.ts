@@ -1,9 +1,13 @@
+import { CompareService } from '../../server/compare/compare-service.ts'
 import type { Member } from '../../server/registry/registry.ts'
 import type { MemberBucketQuery, MemberBucketValue, MetricPresence } from '../../server/store/reading-store.ts'
 
 export const HOUR = 3_600_000
 /** 2024-01-01T00:00:00Z, on every bucket boundary used here. */
 export const T0 = Date.UTC(2024, 0, 1)
+export const T1 = T0 + HOUR
+/** The request most service tests start from: energy in two hourly buckets from T0. */
+export const WINDOW = { metric: 'energy', from: T0, to: T0 + 2 * HOUR, bucketMs: HOUR }
 
 export function member (id: string, overrides: Partial<Member> = {}): Member {
   return {
@@ -56,4 +60,15 @@ export class FakeStore {
 export function fakeClock (start = T0): { now: () => number, advance: (ms: number) => void } {
   let time = start
   return { now: () => time, advance: (ms) => { time += ms } }
+}
+
+/**
+ * A CompareService (k = 3) over an empty FakeStore and a fake clock. `members` is asked on
+ * every call, as the registry is, so a test can change who consents between calls.
+ */
+export function serviceFixture (members: () => Member[]) {
+  const store = new FakeStore()
+  const clock = fakeClock()
+  const service = new CompareService({ store, members, k: 3, clock: clock.now })
+  return { store, clock, service }
 }

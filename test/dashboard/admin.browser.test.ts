@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DashboardHub, type Watched, launchBrowser, noHorizontalScroll, publish, screenshot, startDashboardHub, watchedPage } from './fixture.ts'
+import { describe, expect, it } from 'vitest'
+import { DESKTOP, type DashboardHub, type Watched, noHorizontalScroll, publish, screenshot, watchedPage, withHubAndBrowser } from './fixture.ts'
 
 // The organizer's console in a real Chromium against a real hub.
 describe('organizer page (browser)', () => {
@@ -10,19 +10,14 @@ describe('organizer page (browser)', () => {
   let watched: Watched
   let page: Page
 
-  beforeAll(async () => {
-    t = await startDashboardHub()
+  withHubAndBrowser(async (started) => {
+    ({ t, browser } = started)
     // One refused payload, so health has a reason to show.
     await publish(t.hub.mqttUrl, t.member('ryokan-1'), { temperature: 999 })
-    browser = await launchBrowser()
-    context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } })
+    context = await browser.newContext(DESKTOP)
     watched = await watchedPage(context)
     page = watched.page
     page.on('dialog', (dialog) => { void dialog.accept() })
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await t?.stop()
   })
 
   it('signs in with the admin token and lists members, devices and hub health', async () => {

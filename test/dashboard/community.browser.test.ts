@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  type DashboardHub, launchBrowser, noHorizontalScroll, pixelsOfColour, publish, screenshot, startDashboardHub, watchedPage
+  DESKTOP, type DashboardHub, PHONE, noHorizontalScroll, pixelsOfColour, publish, screenshot, watchedPage, withHubAndBrowser
 } from './fixture.ts'
 
 // The public community page and the projector mode, in a real Chromium against a real hub.
@@ -11,17 +11,10 @@ describe('community page (browser)', () => {
   let t: DashboardHub
   let browser: Browser
 
-  beforeAll(async () => {
-    t = await startDashboardHub()
-    browser = await launchBrowser()
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await t?.stop()
-  })
+  withHubAndBrowser((started) => { ({ t, browser } = started) })
 
   it('shows the community in Japanese: counts, sectors, and each comparison drawn with its summary', async () => {
-    const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } })
+    const context = await browser.newContext(DESKTOP)
     // When the first view is usable (heading, counters, sectors), timed inside the page from
     // navigation start so the test's own overhead does not count. The best of three fresh
     // loads: the machine is shared, and one load that lands on a busy moment says nothing
@@ -148,7 +141,7 @@ describe('community page (browser)', () => {
   })
 
   it('fits a 360-px phone without horizontal scrolling, and works from the keyboard', async () => {
-    const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })
+    const context = await browser.newContext(PHONE)
     const { page, problems } = await watchedPage(context)
     await page.goto(`${t.hub.httpUrl}/`)
     await expect.poll(() => page.locator('figure.chart-card[data-state="ready"]').count(), { timeout: 10_000 }).toBe(4)

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mqtt from 'mqtt'
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, chromium } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { buildDashboard } from '../../dashboard/build.mjs'
 import { loadConfig } from '../../server/config.ts'
 import { createHub } from '../../server/hub.ts'
@@ -100,6 +101,31 @@ export async function publish (mqttUrl: string, member: TestMember, payload: unk
   await client.publishAsync(member.device.topic, JSON.stringify(payload), { qos: 1 })
   if (!keepOpen) await client.endAsync()
   return client
+}
+
+/** The screens the tests look through: an organizer's or member's desktop, and an attendee's phone. */
+export const DESKTOP: BrowserContextOptions = { locale: 'ja-JP', viewport: { width: 1280, height: 900 } }
+export const PHONE: BrowserContextOptions = { locale: 'ja-JP', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }
+
+export interface HubAndBrowser { t: DashboardHub, browser: Browser }
+
+/**
+ * The hooks of every browser test file: before its tests, the seeded hub and a headless
+ * Chromium (building and seeding take a while), handed to `ready`, which may open more; after
+ * them, both closed, however far the start got.
+ */
+export function withHubAndBrowser (ready: (started: HubAndBrowser) => void | Promise<void>): void {
+  let t: DashboardHub | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    t = await startDashboardHub()
+    browser = await launchBrowser()
+    await ready({ t, browser })
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await t?.stop()
+  })
 }
 
 /** Debian's Chromium, headless; never a downloaded browser. */

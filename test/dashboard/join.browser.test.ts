@@ -1,7 +1,7 @@
 import mqtt from 'mqtt'
 import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DashboardHub, HOUR, launchBrowser, noHorizontalScroll, screenshot, startDashboardHub, watchedPage } from './fixture.ts'
+import { describe, expect, it } from 'vitest'
+import { type DashboardHub, HOUR, PHONE, noHorizontalScroll, screenshot, watchedPage, withHubAndBrowser } from './fixture.ts'
 
 // An attendee joins a workshop from the QR code on a phone (360×740, Japanese), in a real
 // Chromium against a real hub, and a real MQTT client using the credentials the page shows
@@ -9,8 +9,7 @@ import { type DashboardHub, HOUR, launchBrowser, noHorizontalScroll, screenshot,
 describe('workshop join on a phone (browser)', () => {
   let t: DashboardHub
   let browser: Browser
-  const phone = (): Promise<BrowserContext> =>
-    browser.newContext({ locale: 'ja-JP', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })
+  const phone = (): Promise<BrowserContext> => browser.newContext(PHONE)
 
   /** The organizer's API, as the CLI or the organizer page would call it. */
   const admin = async (method: string, path: string, body?: unknown): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -23,14 +22,7 @@ describe('workshop join on a phone (browser)', () => {
     return response.json()
   }
 
-  beforeAll(async () => {
-    t = await startDashboardHub()
-    browser = await launchBrowser()
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await t?.stop()
-  })
+  withHubAndBrowser((started) => { ({ t, browser } = started) })
 
   it('joins from the QR link, shows the key once and the set-up, and turns green on the first reading', async () => {
     const workshop = await admin('POST', '/api/admin/workshops', { name: '海辺の IoT 勉強会', expiresAt: Date.now() + 3 * HOUR, maxJoins: 20, sector: 'fishery' })

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  type DashboardHub, HOUR, type Watched, launchBrowser, noHorizontalScroll, pixelsOfColour, publish, screenshot, startDashboardHub, watchedPage
+  DESKTOP, type DashboardHub, HOUR, PHONE, type Watched, noHorizontalScroll, pixelsOfColour, publish, screenshot, watchedPage, withHubAndBrowser
 } from './fixture.ts'
 
 // A member's pages in a real Chromium against a real hub: signing in, its devices and live
@@ -15,16 +15,11 @@ describe('member pages (browser)', () => {
   let watched: Watched
   let page: Page
 
-  beforeAll(async () => {
-    t = await startDashboardHub()
-    browser = await launchBrowser()
-    context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } })
+  withHubAndBrowser(async (started) => {
+    ({ t, browser } = started)
+    context = await browser.newContext(DESKTOP)
     watched = await watchedPage(context)
     page = watched.page
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await t?.stop()
   })
 
   it('signs in with the access key form; the key becomes an HttpOnly cookie, never browser storage', async () => {
@@ -215,7 +210,7 @@ describe('member pages (browser)', () => {
   })
 
   it('fits a 360-px phone on every member page', async () => {
-    const phone = await browser.newContext({ locale: 'ja-JP', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })
+    const phone = await browser.newContext(PHONE)
     const p = await phone.newPage()
     await p.goto(`${t.hub.httpUrl}/#key=${t.member('rest-1').accessKey}`)
     await p.getByRole('heading', { level: 1, name: '自社のデータ' }).waitFor()

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './ports.ts'
 
 // A real InfluxDB 1.x server for the store's integration tests: its own temp meta/data/wal
 // dirs, bound to 127.0.0.1 on free ports, nothing phoned home, no _internal monitor database
@@ -36,18 +36,6 @@ export function influxdAvailable (): boolean {
   if (process.env.CI === 'true') throw new Error(`InfluxDB integration tests cannot run in CI: ${why}`)
   console.warn(`\n!!! SKIPPING InfluxDB integration tests: ${why} !!!\n`)
   return false
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 function config (dir: string, httpPort: number, rpcPort: number): string {

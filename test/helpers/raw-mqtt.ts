@@ -8,7 +8,7 @@ export function field (text: string): Buffer {
 }
 
 /** Remaining length, variable-byte encoded [MQTT-2.2.3]. */
-function remainingLength (length: number): Buffer {
+export function remainingLength (length: number): Buffer {
   const bytes: number[] = []
   do {
     let byte = length % 128

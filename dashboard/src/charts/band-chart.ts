@@ -1,10 +1,11 @@
 import type { Comparison } from '../api/schemas.ts'
 import { capitalize, fmtValue, metricName, t } from '../i18n/index.ts'
-import { h, uid } from '../ui/dom.ts'
+import { h } from '../ui/dom.ts'
 import { type BandSeries, bandFacts, bandSeries } from './band-data.ts'
+import { chartFigure } from './figure.ts'
 import { roles } from './palette.ts'
 import { Chart } from './setup.ts'
-import { type LineChart, isCompact, isolatedPointRadius, timeScale, tooltipCallbacks, valueScale } from './time-axis.ts'
+import { type LineChart, isCompact, isolatedPointRadius, lineChartOptions, timeScale, tooltipCallbacks, valueScale } from './time-axis.ts'
 
 export interface BandChartOptions {
   metric: string
@@ -25,15 +26,10 @@ export interface BandChartOptions {
  * under it, and the reason for any gap.
  */
 export function bandChart (options: BandChartOptions) {
-  const summaryId = uid('summary')
-  const canvas = h('canvas', { role: 'img', 'aria-describedby': summaryId, 'aria-label': t('chart.ariaLabel', { metric: metricName(options.metric) }) })
-  const summary = h('p', { class: 'chart-summary', id: summaryId, 'aria-live': 'polite' })
   const members = h('p', { class: 'chart-members' })
   const gap = h('p', { class: 'chart-gap', hidden: true })
-  const el = h('figure', { class: 'chart-card', 'data-metric': options.metric },
-    h('figcaption', null, h('h3', null, capitalize(options.title ?? `${metricName(options.metric)} — ${options.sectorLabel}`))),
-    h('div', { class: 'chart-box' }, canvas),
-    summary, members, gap)
+  const { el, canvas, summary } = chartFigure(options.metric, options.title ?? `${metricName(options.metric)} — ${options.sectorLabel}`,
+    { 'aria-live': 'polite' }, members, gap)
 
   let unit = options.unit
   const format = (value: number): string => fmtValue(value, options.metric, unit)
@@ -49,12 +45,7 @@ export function bandChart (options: BandChartOptions) {
       ]
     },
     options: {
-      parsing: false,
-      normalized: true,
-      spanGaps: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      ...lineChartOptions(),
       scales: { x: timeScale(options.from, options.to, isCompact()), y: valueScale(format) },
       plugins: {
         legend: { labels: { filter: (item, data) => item.datasetIndex !== 0 && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },

@@ -1,10 +1,10 @@
 import type { SeriesPoint } from '../api/schemas.ts'
 import { capitalize, fmtValue, metricName, t } from '../i18n/index.ts'
-import { h, uid } from '../ui/dom.ts'
+import { chartFigure } from './figure.ts'
 import { roles } from './palette.ts'
 import { mergeReading, seriesFacts, withBreaks, within } from './series-data.ts'
 import { Chart } from './setup.ts'
-import { type LineChart, isCompact, isolatedPointRadius, timeScale, tooltipCallbacks, valueScale } from './time-axis.ts'
+import { type LineChart, isCompact, isolatedPointRadius, lineChartOptions, timeScale, tooltipCallbacks, valueScale } from './time-axis.ts'
 
 export interface SeriesChartOptions {
   metric: string
@@ -19,13 +19,7 @@ export interface SeriesChartOptions {
 
 /** One metric of the member's own data: the bucket mean, with its min–max as a light band. */
 export function seriesChart (options: SeriesChartOptions) {
-  const summaryId = uid('summary')
-  const canvas = h('canvas', { role: 'img', 'aria-describedby': summaryId, 'aria-label': t('chart.ariaLabel', { metric: metricName(options.metric) }) })
-  const summary = h('p', { class: 'chart-summary', id: summaryId })
-  const el = h('figure', { class: 'chart-card', 'data-metric': options.metric },
-    h('figcaption', null, h('h3', null, capitalize(metricName(options.metric)))),
-    h('div', { class: 'chart-box' }, canvas),
-    summary)
+  const { el, canvas, summary } = chartFigure(options.metric, metricName(options.metric), {})
 
   const format = (value: number): string => fmtValue(value, options.metric, options.unit)
   let points: SeriesPoint[] = []
@@ -41,12 +35,7 @@ export function seriesChart (options: SeriesChartOptions) {
       ]
     },
     options: {
-      parsing: false,
-      normalized: true,
-      spanGaps: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      ...lineChartOptions(),
       scales: { x: timeScale(from, to, isCompact()), y: valueScale(format) },
       plugins: {
         legend: { display: false },

@@ -43,6 +43,22 @@ export function tooltipCallbacks (format: (value: number) => string) {
   }
 }
 
+/**
+ * The options both line charts start from: points already {x, y} in time order (no parsing),
+ * a gap stays a gap, the card's box sets the size, and the tooltip follows the nearest time.
+ * A fresh object each time, so that no two charts hold the same one.
+ */
+export function lineChartOptions () {
+  return {
+    parsing: false,
+    normalized: true,
+    spanGaps: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    interaction: { mode: 'nearest', axis: 'x', intersect: false }
+  } as const
+}
+
 /** Shorthand the charts share: one screen-size switch. */
 export const isCompact = (): boolean => window.matchMedia('(max-width: 600px)').matches
 

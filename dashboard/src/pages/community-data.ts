@@ -1,7 +1,9 @@
 import { get } from '../api/client.ts'
 import { type Community, type CommunityEvent, communitySchema } from '../api/schemas.ts'
 import type { LiveStream } from '../api/stream.ts'
+import type { Disposer } from '../context.ts'
 import { fmtNumber, sectorName, t } from '../i18n/index.ts'
+import { comparisonCard } from '../ui/comparison-card.ts'
 import { h } from '../ui/dom.ts'
 
 // The pieces of the community view shared by the page and the projector.
@@ -19,8 +21,31 @@ export function fetchCommunity (): Promise<Community> {
   return prefetched ?? get('/api/community', communitySchema)
 }
 
-export const DAY_MS = 86_400_000
-export const COMPARE_BUCKET = '1h'
+const DAY_MS = 86_400_000
+const COMPARE_BUCKET = '1h'
+const REFRESH_MS = 60_000
+
+type ComparisonCard = ReturnType<typeof comparisonCard>
+
+/** A card per comparable metric and sector, over the past 24 h, sliding to "now" on each refresh. */
+export function communityCards (community: Community): ComparisonCard[] {
+  const to = Date.now()
+  return community.comparable.map((pair) => comparisonCard({
+    params: { metric: pair.metric, sector: pair.sector, from: to - DAY_MS, to, bucket: COMPARE_BUCKET },
+    rangeLabel: t('range.past24h'),
+    slide: DAY_MS
+  }))
+}
+
+/** Fetches each card (once it is on the page) now and every minute, until the page is left. */
+export function keepFresh (cards: ComparisonCard[], disposer: Disposer): void {
+  for (const card of cards) {
+    void card.refresh()
+    disposer.add(card.destroy)
+  }
+  const timer = window.setInterval(() => { for (const card of cards) void card.refresh() }, REFRESH_MS)
+  disposer.add(() => window.clearInterval(timer))
+}
 
 /** The three headline counters: filled from GET /api/community, then ticking from the stream's `community` event. */
 export function statsPanel (stream: LiveStream) {

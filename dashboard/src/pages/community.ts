@@ -1,12 +1,9 @@
 import type { AppContext, Page } from '../context.ts'
 import { Disposer } from '../context.ts'
 import { t } from '../i18n/index.ts'
-import { comparisonCard } from '../ui/comparison-card.ts'
 import { afterPaint, h, replaceChildren } from '../ui/dom.ts'
 import { errorBox, loading } from '../ui/status.ts'
-import { COMPARE_BUCKET, DAY_MS, fetchCommunity, sectorPanel, statsPanel } from './community-data.ts'
-
-const REFRESH_MS = 60_000
+import { communityCards, fetchCommunity, keepFresh, sectorPanel, statsPanel } from './community-data.ts'
 
 /** `#/`: open to everyone. Counts tick live; each comparable metric gets its peer band over 24 h. */
 export function communityPage (ctx: AppContext): Page {
@@ -37,19 +34,9 @@ export function communityPage (ctx: AppContext): Page {
         replaceChildren(charts, h('p', { class: 'empty' }, t('community.noComparable')))
         return
       }
-      const to = Date.now()
-      const cards = community.comparable.map((pair) => comparisonCard({
-        params: { metric: pair.metric, sector: pair.sector, from: to - DAY_MS, to, bucket: COMPARE_BUCKET },
-        rangeLabel: t('range.past24h'),
-        slide: DAY_MS
-      }))
+      const cards = communityCards(community)
       replaceChildren(charts, ...cards.map((card) => card.el))
-      for (const card of cards) {
-        void card.refresh()
-        disposer.add(card.destroy)
-      }
-      const timer = window.setInterval(() => { for (const card of cards) void card.refresh() }, REFRESH_MS)
-      disposer.add(() => window.clearInterval(timer))
+      keepFresh(cards, disposer)
     } catch (error) {
       replaceChildren(sectors, errorBox(error, () => { void load() }))
     }

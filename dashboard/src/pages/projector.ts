@@ -1,13 +1,11 @@
 import { setChartScale } from '../charts/setup.ts'
 import { type AppContext, Disposer, type Page } from '../context.ts'
 import { t } from '../i18n/index.ts'
-import { comparisonCard } from '../ui/comparison-card.ts'
 import { h, replaceChildren } from '../ui/dom.ts'
 import { errorBox, loading } from '../ui/status.ts'
-import { COMPARE_BUCKET, DAY_MS, fetchCommunity, sectorPanel, statsPanel } from './community-data.ts'
+import { communityCards, fetchCommunity, keepFresh, sectorPanel, statsPanel } from './community-data.ts'
 
 const ROTATE_MS = 8000
-const REFRESH_MS = 60_000
 
 /**
  * `/?display=1`: the community view for a room. The live counters stay on top; below them the
@@ -51,21 +49,11 @@ export function projectorPage (ctx: AppContext): Page {
       const community = await fetchCommunity()
       if (disposer.disposed) return
       stats.setCommunity(community)
-      const to = Date.now()
-      const cards = community.comparable.map((pair) => comparisonCard({
-        params: { metric: pair.metric, sector: pair.sector, from: to - DAY_MS, to, bucket: COMPARE_BUCKET },
-        rangeLabel: t('range.past24h'),
-        slide: DAY_MS
-      }))
+      const cards = communityCards(community)
       slides = [h('div', { class: 'slide' }, h('p', { class: 'intro' }, t('community.intro')), sectorPanel(community)), ...cards.map((card) => h('div', { class: 'slide' }, card.el))]
       replaceChildren(stage, ...slides)
       showSlide(0)
-      for (const card of cards) {
-        void card.refresh()
-        disposer.add(card.destroy)
-      }
-      const timer = window.setInterval(() => { for (const card of cards) void card.refresh() }, REFRESH_MS)
-      disposer.add(() => window.clearInterval(timer))
+      keepFresh(cards, disposer)
     } catch (error) {
       replaceChildren(stage, errorBox(error, () => { void load() }))
     }
