@@ -62,7 +62,14 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       const identity = client === null ? undefined : identities.get(client)
       // A will left by a session whose client is gone cannot be attributed to a device.
       if (identity === undefined) return callback(new Error('publisher has no identity'))
-      const verdict = pipeline.handle(identity, packet.topic, packet.payload as Buffer, packet.qos, (error) => callback(error))
+      const conn = client!.conn as { cork?: () => void, uncork?: () => void }
+      const verdict = pipeline.handle(identity, packet.topic, packet.payload as Buffer, packet.qos, (error) => {
+        // A commit answers many publishes of one connection at once: corked, their PUBACKs
+        // leave in one write instead of one syscall each.
+        conn.cork?.()
+        callback(error)
+        process.nextTick(() => conn.uncork?.())
+      })
       if (!verdict.allowed) {
         // aedes has no "refuse but stay connected" for PUBLISH in MQTT 3.1.1 (an error here
         // drops the connection), so the packet is acknowledged and diverted to a sink nobody reads.
