@@ -6,7 +6,8 @@ export const slugSchema = z.string().regex(SLUG, 'lowercase letters, digits and 
 
 /** A slug from a name when it has Latin letters; otherwise (a Japanese name, say) a random one. */
 export function slugFrom (name: string, prefix: string): string {
-  const base = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '')
+  // NFKD splits "ü" into "u" and a combining mark; dropping the marks keeps "u".
+  const base = name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '')
   const suffix = randomBytes(3).toString('hex')
   return base.length >= 2 ? `${base}-${suffix}` : `${prefix}-${suffix}`
 }

@@ -152,6 +152,12 @@ export class Registry {
     const id = data.id ?? slugFrom(data.name, 'd')
     const token = newSecret('tsd')
     const topic = data.topic ?? (data.format === 'zigbee2mqtt' ? 'zigbee2mqtt' : id)
+    // Firmware topics are not namespaced by member: two devices on one topic would each
+    // receive the other's commands (cmnd/<topic>/#) and write into each other's tree.
+    const holder = this.db.prepare(`SELECT id FROM device WHERE topic = ? AND format NOT IN ('json', 'plain')`).pluck().get(topic) as string | undefined
+    if (holder !== undefined && !['json', 'plain'].includes(data.format)) {
+      throw new TsudoiError('CONFLICT', `topic ${topic} is already used by device ${holder}; give this device its own (Tasmota Topic, ESPHome topic_prefix, Zigbee2MQTT base_topic)`)
+    }
     try {
       this.db.prepare(`INSERT INTO device (id, member, name, format, topic, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(id, data.member, data.name, data.format, topic, hashSecret(token), this.clock())

@@ -84,6 +84,19 @@ describe('admin API', () => {
     expect((await t.admin('/api/admin/devices/shop-1-fridge', undefined, 'DELETE')).status).toBe(404)
   })
 
+  it('refuses a second firmware device on the same topic', async () => {
+    await t.admin('/api/admin/devices', { member: 'shop-1', name: 'Plug A', id: 'plug-a', format: 'tasmota', topic: 'plug' })
+    const twin = await t.admin('/api/admin/devices', { member: 'shop-1', name: 'Plug B', id: 'plug-b', format: 'esphome', topic: 'plug' })
+    expect(twin.status).toBe(409)
+    expect(twin.body.error.message).toMatch(/topic plug is already used by device plug-a/)
+    expect((await t.admin('/api/admin/devices', { member: 'shop-1', name: 'Plug B', id: 'plug-b', format: 'esphome', topic: 'plug-b' })).status).toBe(201)
+  })
+
+  it('makes a slug from accented Latin names', async () => {
+    const created = await t.admin('/api/admin/members', { name: 'Café Müller', sector: 'restaurant' })
+    expect(created.body.id).toMatch(/^cafe-muller-[0-9a-f]{6}$/)
+  })
+
   it('rotating a member key ends the old key', async () => {
     const member = await t.admin('/api/admin/members', { name: 'Rotating', sector: 'office' })
     const rotated = await t.admin(`/api/admin/members/${member.body.id}/access-key`, {})
