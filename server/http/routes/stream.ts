@@ -3,6 +3,9 @@ import type { HttpContext } from '../context.ts'
 
 const COMMUNITY_EVERY_MS = 5000
 const KEEPALIVE_EVERY_MS = 25_000
+// Live means recent: a backfill or an offline backlog (a week of history arriving at once)
+// is for the charts' next query, not tens of thousands of events for a phone.
+const LIVE_WITHIN_MS = 10 * 60_000
 
 /**
  * Server-Sent Events for the dashboard: the signed-in member's own readings and device
@@ -33,7 +36,10 @@ export async function streamRoutes (app: FastifyInstance, ctx: HttpContext): Pro
       ? []
       : [
           ctx.bus.on('readings', (readings) => {
-            for (const r of readings) if (r.member === memberId) send('reading', { time: r.time, device: r.device, metric: r.metric, value: r.value })
+            const recent = ctx.clock() - LIVE_WITHIN_MS
+            for (const r of readings) {
+              if (r.member === memberId && r.time >= recent) send('reading', { time: r.time, device: r.device, metric: r.metric, value: r.value })
+            }
           }),
           ctx.bus.on('deviceStatus', (d) => {
             if (d.member === memberId) send('device', { id: d.id, online: d.online, lastSeen: d.lastSeen })
