@@ -90,6 +90,15 @@ describe('member API', () => {
     expect((await t.api('/api/me')).status).toBe(401)
   })
 
+  it('shows each device\'s latest battery level', async () => {
+    const second = await t.admin('/api/admin/devices', { member: 'ryokan-b', name: 'Door sensor', id: 'ryokan-b-door' })
+    const door = await connectDevice(t.hub.mqttUrl, 'ryokan-b-door', second.body.token)
+    await door.publishAsync(second.body.mqtt.topic, JSON.stringify([{ battery: 91, ts: Date.now() - 60_000 }, { battery: 90, ts: Date.now() - 1000 }]), { qos: 1 })
+    door.end(true)
+    const me = await t.api('/api/me', { token: b.member.accessKey })
+    expect(me.body.devices.map((d: { id: string, battery: number | null }) => [d.id, d.battery])).toEqual([['ryokan-b-d1', null], ['ryokan-b-door', 90]])
+  })
+
   it('opens an HttpOnly session cookie for the dashboard', async () => {
     const response = await fetch(`${t.hub.httpUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accessKey: a.member.accessKey }) })
     const cookie = response.headers.get('set-cookie') ?? ''

@@ -22,11 +22,12 @@ export async function meRoutes (app: FastifyInstance, ctx: HttpContext): Promise
   app.get('/api/me', async (request) => {
     const member = ctx.auth.requireMember(request)
     const now = ctx.clock()
-    // The latest battery level each device reported in the last week, for the device list.
-    const batteries = await ctx.store.readings({ member: member.id, metric: 'battery', from: now - 7 * DAY, to: now + 1, limit: 1000 })
-    const battery = new Map<string, number>()
-    for (const r of batteries) if (!battery.has(r.device)) battery.set(r.device, r.value)
-    const devices = ctx.registry.devices(member.id).map((d) => ({ ...withStatus(d, ctx), battery: battery.get(d.id) ?? null }))
+    // Each device's latest battery level of the last week (one small query a device: a
+    // member has a handful, and one chatty device must not hide another's).
+    const devices = await Promise.all(ctx.registry.devices(member.id).map(async (d) => {
+      const [latest] = await ctx.store.readings({ member: member.id, device: d.id, metric: 'battery', from: now - 7 * DAY, to: now + 1, limit: 1 })
+      return { ...withStatus(d, ctx), battery: latest?.value ?? null }
+    }))
     const { host, port, wsUrl } = ctx.mqtt()
     return { member, devices, mqtt: { host, port, wsUrl } }
   })
