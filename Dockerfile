@@ -4,7 +4,7 @@ WORKDIR /app
 # better-sqlite3 builds from source when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save esbuild@0.28 && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save --omit=dev esbuild@0.28 && npm cache clean --force
 COPY . .
 RUN node dashboard/build.mjs
 ENV TSUDOI_DATA_DIR=/data TSUDOI_HOST=0.0.0.0
