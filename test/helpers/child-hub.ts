@@ -35,3 +35,13 @@ export function exited (child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
 }
+
+/** JSON over the child hub's HTTP API with a bearer token (POST when there is a body). */
+export async function childApi (hub: ChildHub, path: string, token: string, body?: unknown): Promise<any> {
+  const response = await fetch(`http://127.0.0.1:${hub.httpPort}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  return response.json()
+}

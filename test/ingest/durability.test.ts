@@ -3,18 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mqtt from 'mqtt'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type ChildHub, exited, startChildHub } from '../helpers/child-hub.ts'
+import { childApi, exited, startChildHub } from '../helpers/child-hub.ts'
 
 const ADMIN = 'durability-test-admin-token'
 
-async function call (hub: ChildHub, path: string, token: string, body?: unknown): Promise<any> {
-  const response = await fetch(`http://127.0.0.1:${hub.httpPort}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  return response.json()
-}
 
 // "An acknowledgement means durable": SIGKILL the hub the moment PUBACKs arrive; after a
 // restart every acknowledged reading is there.
@@ -25,8 +17,8 @@ describe('QoS 1 durability across SIGKILL', () => {
 
   it('keeps every acknowledged reading', async () => {
     let hub = await startChildHub(env)
-    const member = await call(hub, '/api/admin/members', ADMIN, { id: 'koi-farm', name: 'Koi farm', sector: 'aquaculture' })
-    const device = await call(hub, '/api/admin/devices', ADMIN, { member: 'koi-farm', name: 'tank 1', id: 'tank-1' })
+    const member = await childApi(hub, '/api/admin/members', ADMIN, { id: 'koi-farm', name: 'Koi farm', sector: 'aquaculture' })
+    const device = await childApi(hub, '/api/admin/devices', ADMIN, { member: 'koi-farm', name: 'tank 1', id: 'tank-1' })
 
     const client = mqtt.connect(`mqtt://127.0.0.1:${hub.mqttPort}`, { username: 'tank-1', password: device.token, reconnectPeriod: 0 })
     client.on('error', () => {})
@@ -53,7 +45,7 @@ describe('QoS 1 durability across SIGKILL', () => {
 
     hub = await startChildHub(env)
     try {
-      const stored = await call(hub, `/api/me/readings?metric=water_temperature&from=${start}&to=${start + total}&limit=10000`, member.accessKey)
+      const stored = await childApi(hub, `/api/me/readings?metric=water_temperature&from=${start}&to=${start + total}&limit=10000`, member.accessKey)
       const times = new Set(stored.readings.map((r: { time: number }) => r.time))
       const lost = acknowledged.filter((time) => !times.has(time))
       expect(lost).toEqual([])
