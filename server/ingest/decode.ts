@@ -1,4 +1,4 @@
-import { compileFilters } from './topic-filter.ts'
+import { matcherFor } from './topic-filter.ts'
 import { formats } from './formats/index.ts'
 import type { DeviceIdentity } from './formats/format.ts'
 import { type Accepted, type Refusal, isRefusal, validateCandidate } from './validate.ts'
@@ -9,18 +9,6 @@ export interface DecodeOutcome {
   status?: 'online' | 'offline'
 }
 
-// Identities live as long as a connection; their compiled ACL with them.
-const aclCache = new WeakMap<DeviceIdentity, (topic: string) => boolean>()
-
-function publishAllowed (device: DeviceIdentity): (topic: string) => boolean {
-  let allowed = aclCache.get(device)
-  if (allowed === undefined) {
-    allowed = compileFilters(formats[device.format].publishFilters(device))
-    aclCache.set(device, allowed)
-  }
-  return allowed
-}
-
 /**
  * Everything the hub does with one PUBLISH before storing it, as a pure function:
  * topic ACL, size limit, the device's format, and the common checks. Good readings in a
@@ -28,7 +16,7 @@ function publishAllowed (device: DeviceIdentity): (topic: string) => boolean {
  */
 export function decodePublish (device: DeviceIdentity, topic: string, payload: Buffer, now: number, maxPayload: number): DecodeOutcome {
   const format = formats[device.format]
-  if (!publishAllowed(device)(topic)) {
+  if (!matcherFor(format, device, () => format.publishFilters(device))(topic)) {
     return { accepted: [], refusals: [{ code: 'TOPIC_NOT_ALLOWED', message: `device ${device.id} may not publish to ${topic}` }] }
   }
   if (payload.length > maxPayload) {

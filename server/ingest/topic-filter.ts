@@ -48,3 +48,18 @@ export function compileFilters (filters: readonly string[]): (topic: string) => 
   })
   return (topic) => tests.some((test) => test(topic))
 }
+
+const compiled = new WeakMap<object, WeakMap<object, (topic: string) => boolean>>()
+
+/**
+ * `owner`'s compiled filters for one device, built on first use. A device identity lives as
+ * long as its connection, so the matcher does too; every PUBLISH then costs a lookup, not a
+ * rebuild and re-split of the device's filters.
+ */
+export function matcherFor (owner: object, device: object, filters: () => readonly string[]): (topic: string) => boolean {
+  let byDevice = compiled.get(owner)
+  if (byDevice === undefined) compiled.set(owner, byDevice = new WeakMap())
+  let matches = byDevice.get(device)
+  if (matches === undefined) byDevice.set(device, matches = compileFilters(filters()))
+  return matches
+}

@@ -1,4 +1,4 @@
-import { topicMatches } from '../topic-filter.ts'
+import { matcherFor } from '../topic-filter.ts'
 import { esphomeRules } from './esphome.ts'
 import { type FirmwareRules, firmwareFormat } from './firmware.ts'
 import { shellyRules } from './shelly.ts'
@@ -17,7 +17,7 @@ export const autoRules: FirmwareRules = {
   subscribe: (device) => [...new Set(candidates.flatMap((rules) => rules.subscribe(device)))],
   decode (device, topic, payload) {
     for (const rules of candidates) {
-      if (!rules.publish(device).some((filter) => topicMatches(filter, topic))) continue
+      if (!matcherFor(rules, device, () => rules.publish(device))(topic)) continue
       const decoded = rules.decode(device, topic, payload)
       if (decoded !== null) return decoded
     }

@@ -1,5 +1,5 @@
 import { NATIVE_ROOT } from '../native-topics.ts'
-import { topicMatches } from '../topic-filter.ts'
+import { matcherFor } from '../topic-filter.ts'
 import type { DecodeResult, DeviceIdentity, PayloadFormat } from './format.ts'
 import { DISCOVERY_PREFIX, DISCOVERY_STATUS_TOPIC, parseDiscoveryTopic } from './discovery-config.ts'
 import { learnDiscovery } from './discovery.ts'
@@ -37,7 +37,7 @@ const isReserved = (filter: string): boolean => {
 const ownPublish = (rules: FirmwareRules, device: DeviceIdentity): string[] => rules.publish(device).filter((f) => !isReserved(f))
 const ownSubscribe = (rules: FirmwareRules, device: DeviceIdentity): string[] => rules.subscribe(device).filter((f) => !isReserved(f))
 const isOwn = (rules: FirmwareRules, device: DeviceIdentity, topic: string): boolean =>
-  ownPublish(rules, device).some((filter) => topicMatches(filter, topic))
+  matcherFor(rules, device, () => ownPublish(rules, device))(topic)
 
 /**
  * A topic an announced entity may use as its state or availability: one of the device's
