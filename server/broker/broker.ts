@@ -26,8 +26,6 @@ const identities = new WeakMap<Client, DeviceIdentity>()
 const authenticatedAt = new WeakMap<Client, number>()
 const emptyClientIds = new WeakSet<Client>()
 
-export const identityOf = (client: Client): DeviceIdentity | undefined => identities.get(client)
-
 function connectError (returnCode: 2 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError
 }

@@ -6,7 +6,6 @@ export function devicePrefix (member: string, device: string): string {
 }
 
 export const errorsTopic = (member: string, device: string): string => `${devicePrefix(member, device)}errors`
-export const statusTopic = (member: string, device: string): string => `${devicePrefix(member, device)}status`
 
 /** The leaf of a topic under the device's own prefix, or undefined when the topic is elsewhere. */
 export function leafUnder (prefix: string, topic: string): string | undefined {

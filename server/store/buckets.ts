@@ -4,9 +4,6 @@ import { z } from 'zod'
 // GROUP BY time(…). Buckets are aligned to the Unix epoch (UTC), as InfluxDB aligns them.
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 
-export const MINUTE = UNIT_MS.m
-export const HOUR = UNIT_MS.h
-
 export const bucketSchema = z.string().regex(/^\d{1,6}[smhd]$/, 'a number and a unit: 30s, 5m, 1h, 1d')
   .transform((text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS])
   .refine((ms) => ms >= 1000 && ms <= 366 * UNIT_MS.d, 'between 1s and 366d')
