@@ -75,14 +75,19 @@ export class InfluxWriter {
   }
 
   async write (readings: readonly Reading[]): Promise<void> {
-    for (let start = 0; start < readings.length; start += MAX_WRITE_BATCH) {
-      await this.writeChunk(readings.slice(start, start + MAX_WRITE_BATCH))
+    await this.writePoints(readings.map(toPoint))
+  }
+
+  /** Any points (the hourly rollup, influx-rollup.ts), through the same path as readings. */
+  async writePoints (points: readonly Point[]): Promise<void> {
+    for (let start = 0; start < points.length; start += MAX_WRITE_BATCH) {
+      await this.writeChunk(points.slice(start, start + MAX_WRITE_BATCH))
     }
   }
 
-  private async writeChunk (readings: readonly Reading[]): Promise<void> {
+  private async writeChunk (points: readonly Point[]): Promise<void> {
     const api: WriteApi = this.client.getWriteApi('', this.options.database, 'ms', {
-      batchSize: readings.length + 1,
+      batchSize: points.length + 1,
       maxBatchBytes: Number.MAX_SAFE_INTEGER,
       flushInterval: 0,
       maxRetries: 0,
@@ -92,7 +97,7 @@ export class InfluxWriter {
     })
     api.path = this.path
     try {
-      api.writePoints(readings.map(toPoint))
+      api.writePoints(points)
       await api.flush()
     } finally {
       api.dispose()

@@ -19,6 +19,17 @@ const fresh = async (): Promise<InfluxReadingStore> => {
 describe.skipIf(!available)('InfluxReadingStore against a real influxd', () => {
   readingStoreContract('InfluxReadingStore', { create: fresh })
 
+  // The same contract with the hourly rollup caught up after every write, a day after the
+  // readings: whole-hour buckets are then answered from reading_1h.
+  readingStoreContract('InfluxReadingStore with its hourly rollup settled', {
+    async create () {
+      const store = new InfluxReadingStore({ url: influxd!.url, database: `contract_${++n}`, rollups: { intervalMs: 0, now: () => T0 + 24 * 3_600_000 } })
+      await store.open()
+      return store
+    },
+    settle: async (store) => { await (store as InfluxReadingStore).rollups.settle() }
+  })
+
   it('reports the server version and creates the database', async () => {
     const versions: string[] = []
     const store = new InfluxReadingStore({ url: influxd!.url, database: 'created_on_open', onConnect: ({ version }) => versions.push(String(version)) })
@@ -28,8 +39,9 @@ describe.skipIf(!available)('InfluxReadingStore against a real influxd', () => {
   })
 
   it('writes only `reading` with the four tags and a float `value` whatever the names hold', async () => {
-    const store = await fresh()
-    const database = `contract_${n}`
+    const database = `contract_${++n}`
+    const store = new InfluxReadingStore({ url: influxd!.url, database, rollups: { intervalMs: 0 } })
+    await store.open()
     const names = ['a,b=c d', 'line\nbreak', 'ends\\', 'q"\'', '%00']
     await store.append(names.map((name, i) => reading(name, name, name, T0 + i, i + 0.5, name)))
     const show = async (q: string): Promise<unknown> => ((await influxQuery(influxd!.url, q, database)) as { results: Array<{ series?: Array<{ values: unknown[][] }> }> })
@@ -43,5 +55,11 @@ describe.skipIf(!available)('InfluxReadingStore against a real influxd', () => {
       ['member', '%2500'], ['member', 'a,b=c d'], ['member', 'ends%5C'], ['member', 'line%0Abreak'], ['member', 'q"\'']
     ])
     expect(JSON.stringify(await influxQuery(influxd!.url, 'SHOW DATABASES'))).toContain(`"${database}"`)
+    // The hourly rollup carries the same tag values.
+    await store.rollups.settle()
+    expect(await show('SHOW MEASUREMENTS')).toEqual([['reading'], ['reading_1h']])
+    expect(await show('SHOW TAG VALUES FROM reading_1h WITH KEY = member')).toEqual(await show('SHOW TAG VALUES FROM reading WITH KEY = member'))
+    expect(await show('SHOW TAG VALUES FROM reading_1h WITH KEY = device')).toEqual(await show('SHOW TAG VALUES FROM reading WITH KEY = device'))
+    await store.close()
   })
 })
