@@ -52,6 +52,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
   const registry = new Registry(join(config.TSUDOI_DATA_DIR, 'registry.db'), clock)
   const selected: SelectedStore = options.store === undefined ? selectReadingStore(config, child(root, 'store')) : { store: options.store }
   const { store, queue } = selected
+  if (selected.rollups !== undefined) metrics.watchInfluxRollups(selected.rollups)
   const activity = new Activity(clock)
   const committer = new GroupCommitter((readings) => appendWhenRoom(selected, readings), config.TSUDOI_COMMIT_WINDOW_MS, (stats) => {
     metrics.storeWriteSeconds.observe(stats.seconds)

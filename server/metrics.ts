@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
+/** What the InfluxDB store's hourly rollup reports (server/store/influx-rollup.ts, RollupStatus). */
+export interface RollupProgress { dirtyHours: number, reconciling: boolean, verifiedFrom: number | undefined, complete: boolean }
+
 /** Prometheus metrics of one hub (a registry per hub, so tests can run several). */
 export function createMetrics () {
   const registry = new Registry()
@@ -22,7 +25,21 @@ export function createMetrics () {
     backpressureSeconds: new Counter({ name: 'tsudoi_ingest_backpressure_seconds_total', help: 'Time commits were saturated (a new batch waited for the previous one)', registers }),
     queueDepth: new Gauge({ name: 'tsudoi_queue_depth_readings', help: 'Readings in the durable queue waiting for the reading store', registers }),
     queueOldestSeconds: new Gauge({ name: 'tsudoi_queue_oldest_age_seconds', help: 'Age of the oldest reading in the durable queue', registers }),
-    queueFull: new Gauge({ name: 'tsudoi_queue_full', help: '1 while the durable queue is full and QoS 1 acknowledgements are paused', registers })
+    queueFull: new Gauge({ name: 'tsudoi_queue_full', help: '1 while the durable queue is full and QoS 1 acknowledgements are paused', registers }),
+    /** InfluxDB mode: the hourly rollup's progress, read at each scrape (a comparison is fast once it has caught up). */
+    watchInfluxRollups (progress: () => RollupProgress) {
+      return {
+        dirtyHours: new Gauge({ name: 'tsudoi_influx_rollup_dirty_hours', help: 'Past hours written since the hourly rollup last recomputed them', registers, collect () { this.set(progress().dirtyHours) } }),
+        reconciling: new Gauge({ name: 'tsudoi_influx_rollup_reconciling', help: '1 while the hourly rollup is still being checked against readings written before start-up', registers, collect () { this.set(progress().reconciling ? 1 : 0) } }),
+        verifiedFrom: new Gauge({
+          name: 'tsudoi_influx_rollup_verified_from_seconds', help: 'Start of the hours the hourly rollup answers for (0: all of them)', registers,
+          collect () {
+            const { verifiedFrom, complete } = progress()
+            this.set(complete ? 0 : verifiedFrom === undefined ? Number.NaN : verifiedFrom / 1000)
+          }
+        })
+      }
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts'
 import type { QueueStatus } from '../http/context.ts'
 import type { Log } from '../log.ts'
 import { InfluxReadingStore, influxOptionsFrom } from './influx.ts'
+import type { RollupStatus } from './influx-rollup.ts'
 import { QueuedReadingStore } from './queue/queued-store.ts'
 import type { ReadingStore } from './reading-store.ts'
 import { ThreadedSqliteStore } from './worker/threaded-sqlite.ts'
@@ -16,6 +17,8 @@ export interface SelectedStore {
     room: () => Promise<void>
     drained: () => Promise<void>
   }
+  /** InfluxDB mode: how far the hourly rollup has caught up (for /metrics). */
+  rollups?: () => RollupStatus
 }
 
 /** The reading store the configuration asks for: InfluxDB behind the durable queue when INFLUX_URL is set, else embedded. */
@@ -43,6 +46,7 @@ export function selectReadingStore (config: Config, log: Log): SelectedStore {
       status: () => ({ depth: store.depth(), bytes: store.bytes(), oldestAgeMs: store.oldestAgeMs(), full: store.isFull() }),
       room: () => store.isFull() ? new Promise((resolve) => waiters.push(resolve)) : Promise.resolve(),
       drained: () => store.drained()
-    }
+    },
+    rollups: () => store.rollups.status()
   }
 }

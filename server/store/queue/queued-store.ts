@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { TsudoiError } from '../../errors.ts'
 import type { Log } from '../../log.ts'
 import type { InfluxReadingStore } from '../influx.ts'
+import type { InfluxRollups } from '../influx-rollup.ts'
 import { isRefusedByServer, toLine } from '../influx-writer.ts'
 import type {
   MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
@@ -116,6 +117,8 @@ export class QueuedReadingStore implements ReadingStore {
   /** Resolves once everything appended so far is in InfluxDB (or dead-lettered). */
   drained (): Promise<void> { return this.drainer.drained() }
   get stats (): Readonly<DrainerStats> { return this.drainer.stats }
+  /** InfluxDB's hourly rollup (status(), settle()): how far comparisons can read it yet. */
+  get rollups (): InfluxRollups { return this.options.influx.rollups }
 
   /** Stops draining (what is queued stays for the next open) and closes the queue. */
   async close (): Promise<void> {
