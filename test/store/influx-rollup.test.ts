@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { InfluxReadingStore } from '../../server/store/influx.ts'
 import type { RollupOptions } from '../../server/store/influx-rollup.ts'
+import { slicesOf } from '../../server/store/influx-rollup-read.ts'
 import type { MemberBucketQuery, Reading } from '../../server/store/reading-store.ts'
 import { influxdAvailable, influxQuery, startInfluxd, type Influxd } from '../helpers/influxd.ts'
 
@@ -196,5 +197,14 @@ describe.skipIf(!available)('InfluxDB hourly rollup (reading_1h)', () => {
     const left = await influxQuery(influxd!.url, 'SHOW TAG VALUES FROM reading_1h WITH KEY = member', database) as { results: Array<{ series: Array<{ values: unknown[][] }> }> }
     expect(left.results[0]!.series[0]!.values).toEqual([['member', 'b'], ['member', 'c']])
     for (const query of queries.slice(0, 3)) await expectSameAsRaw(store, raw, query, 'rollup')
+  })
+})
+
+describe('reading the rollup in slices', () => {
+  it('cuts a window in two on bucket boundaries, the last slice ending at the split', () => {
+    expect(slicesOf(0, 168 * HOUR, HOUR)).toEqual([{ from: 0, to: 84 * HOUR }, { from: 84 * HOUR, to: 168 * HOUR }])
+    expect(slicesOf(0, 7 * DAY, DAY)).toEqual([{ from: 0, to: 4 * DAY }, { from: 4 * DAY, to: 7 * DAY }])
+    expect(slicesOf(0, 5 * HOUR, 3 * HOUR)).toEqual([{ from: 0, to: 3 * HOUR }, { from: 3 * HOUR, to: 5 * HOUR }])
+    expect(slicesOf(0, HOUR, HOUR)).toEqual([{ from: 0, to: HOUR }])
   })
 })
