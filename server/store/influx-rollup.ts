@@ -133,9 +133,12 @@ export class InfluxRollups {
     if (query.bucketMs % HOUR_MS !== 0) return undefined
     // Increases are kept for the catalog's counters only (as in the embedded store).
     if (query.kind === 'counter' && metricSpec(query.metric).kind !== 'counter') return undefined
-    const trusted = this.trusted()
-    if (trusted === undefined || window.from < trusted.from) return undefined
-    const split = Math.min(window.to, trusted.to)
+    if (!this.enabled || this.verifiedFrom === undefined) return undefined
+    if (!this.complete && window.from < this.verifiedFrom) return undefined
+    // Only dirty hours inside the window matter: one before it (an old reading arriving late)
+    // does not send this window to the raw readings.
+    let split = Math.min(window.to, floorTo(this.now(), HOUR_MS))
+    for (const hour of this.dirty.keys()) if (hour >= window.from && hour < split) split = hour
     return split > window.from ? split : undefined
   }
 
