@@ -22,7 +22,7 @@ const SLICES = 2
 
 /** [from, to) cut into SLICES consecutive ranges on bucket boundaries (fewer when short). */
 export function slicesOf (from: number, to: number, bucketMs: number): Array<{ from: number, to: number }> {
-  const buckets = Math.round((to - from) / bucketMs)
+  const buckets = Math.ceil((to - from) / bucketMs)
   const per = Math.max(1, Math.ceil(buckets / SLICES))
   const slices: Array<{ from: number, to: number }> = []
   for (let start = from; start < to; start += per * bucketMs) slices.push({ from: start, to: Math.min(to, start + per * bucketMs) })

@@ -208,5 +208,7 @@ describe('reading the rollup in slices', () => {
     expect(slicesOf(0, 7 * DAY, DAY)).toEqual([{ from: 0, to: 4 * DAY }, { from: 4 * DAY, to: 7 * DAY }])
     expect(slicesOf(0, 5 * HOUR, 3 * HOUR)).toEqual([{ from: 0, to: 3 * HOUR }, { from: 3 * HOUR, to: 5 * HOUR }])
     expect(slicesOf(0, HOUR, HOUR)).toEqual([{ from: 0, to: HOUR }])
+    // A split inside the last bucket: still two slices.
+    expect(slicesOf(0, 169 * HOUR, 3 * HOUR)).toEqual([{ from: 0, to: 87 * HOUR }, { from: 87 * HOUR, to: 169 * HOUR }])
   })
 })
