@@ -51,7 +51,8 @@ export interface RollupStatus {
 export interface RollupBackend { http: InfluxHttp, writer: InfluxWriter }
 
 /**
- * Keeps `reading_1h` — per series and hour: sum, count, min, max, first, last and inc — computed
+ * Keeps `reading_1h` — per series and hour: sum, count, min, max, and for the catalog's counters
+ * first, last and inc (influx-rollup-points.ts) — computed
  * by the hub itself with InfluxQL reads and ordinary writes, so it works on 1.x, 2.x and 3.x
  * (no continuous queries, no SELECT … INTO, no Flux). Recomputing an hour rewrites its points
  * (same series and timestamp), so it is idempotent.
@@ -63,7 +64,8 @@ export interface RollupBackend { http: InfluxHttp, writer: InfluxWriter }
  *   lost), another writer, and a bulk load made while the hub was not running. An hour whose
  *   values changed but not its count (a point overwritten with another value by someone else)
  *   is not noticed.
- * - The rollup answers [verifiedFrom, trustedEnd), trustedEnd = min(current hour, first dirty hour).
+ * - The rollup answers [verifiedFrom, trustedEnd), trustedEnd = min(current hour, first dirty hour);
+ *   a query's window is cut at the first dirty hour inside it (split()), raw readings answer the rest.
  */
 export class InfluxRollups {
   private readonly enabled: boolean
