@@ -6,6 +6,7 @@ import { forgetDevice } from '../ingest/formats/discovery.ts'
 import { formats } from '../ingest/formats/index.ts'
 import type { IngestPipeline } from '../ingest/pipeline.ts'
 import { filterWithin } from '../ingest/topic-filter.ts'
+import { PubackWriter, installFastPath } from './publish-fast-path.ts'
 import type { Log } from '../log.ts'
 import type { HubMetrics } from '../metrics.ts'
 
@@ -33,6 +34,10 @@ function connectError (returnCode: 2 | 5, message: string): AuthenticateError {
 /** The embedded Aedes broker with Tsudoi's identity, ACL and ingest hooks. It listens on nothing itself. */
 export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
   const { pipeline, metrics, log, activity, bus } = deps
+  const acks = new PubackWriter()
+  // Devices that asked to subscribe since the hub started (aedes' persistence is in memory):
+  // only their PUBLISHes can have a reader, so only theirs need the broker's forwarding.
+  const subscribers = new Set<string>()
   const broker = await Aedes.createBroker({
     // [MQTT-3.1.3-8]: an empty client id needs a clean session; remember it for authenticate.
     preConnect (client, packet, callback) {
@@ -65,6 +70,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         // A commit answers many publishes of one connection at once: corked, their PUBACKs
         // leave in one write instead of one syscall each.
         conn.cork?.()
+        acks.flush(client!)
         callback(error)
         process.nextTick(() => conn.uncork?.())
       })
@@ -77,6 +83,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     },
     authorizeSubscribe (client, subscription, callback) {
       const identity = identities.get(client)
+      if (identity !== undefined) subscribers.add(identity.id)
       const allowed = identity !== undefined && formats[identity.format].subscribeFilters(identity)
         .some((filter) => filterWithin(subscription.topic, filter))
       if (!allowed) {
@@ -94,6 +101,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     const identity = identities.get(client)
     metrics.connections.inc()
     if (identity === undefined) return
+    installFastPath(client, identity, { pipeline, subscribers }, acks)
     sessions.set(identity.id, (sessions.get(identity.id) ?? new Set()).add(client))
     if ((authenticatedAt.get(client) ?? 0) <= (revokedAt.get(identity.id) ?? -1)) client.close()
     if (activity.connected(identity.id) === 1) {
