@@ -5,6 +5,7 @@ import type {
 } from '../reading-store.ts'
 import { SqliteReadingStore } from '../sqlite.ts'
 import type { WriterOptions, WriterReply, WriterRequest } from './protocol.ts'
+import { SeriesNumbers } from './series-numbers.ts'
 
 type Pending = { resolve: () => void, reject: (error: Error) => void }
 type Request = WriterRequest extends infer R ? R extends { id: number } ? Omit<R, 'id'> : never : never
@@ -22,6 +23,7 @@ export class ThreadedSqliteStore implements ReadingStore {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private failure: Error | undefined
+  private readonly seriesNumbers = new SeriesNumbers()
 
   constructor (private readonly options: WriterOptions) {
     this.reader = new SqliteReadingStore(options.file, options.synchronous)
@@ -49,17 +51,19 @@ export class ThreadedSqliteStore implements ReadingStore {
     await this.reader.open()
   }
 
-  private send (request: Request): Promise<void> {
+  private send (request: Request, transfer: ArrayBuffer[] = []): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(new TsudoiError('STORE_UNAVAILABLE', `the store writer stopped: ${this.failure.message}`))
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      this.worker!.postMessage({ ...request, id })
+      this.worker!.postMessage({ ...request, id }, transfer)
     })
   }
 
   async append (readings: readonly Reading[]): Promise<void> {
-    if (readings.length > 0) await this.send({ op: 'append', readings })
+    if (readings.length === 0) return
+    const batch = this.seriesNumbers.encode(readings)
+    await this.send({ op: 'append', batch }, [batch.series.buffer, batch.times.buffer, batch.values.buffer] as ArrayBuffer[])
   }
 
   async deleteMember (member: string): Promise<void> {
