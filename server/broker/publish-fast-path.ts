@@ -13,6 +13,8 @@ import type { IngestPipeline } from '../ingest/pipeline.ts'
 // Everything else keeps going through aedes, byte for byte and in order: CONNECT, PING,
 // SUBSCRIBE, DISCONNECT…, and every PUBLISH that needs the broker — retained, QoS 2, a topic
 // aedes would refuse, or from a device that has subscribed (its messages may have a reader).
+// Another device cannot be a reader: each may subscribe only within its own topics, plus
+// `homeassistant/status`, which no device may publish to (the pipeline refuses it).
 // A connection that sends anything this framer does not understand gives its whole stream back
 // to aedes for good.
 
