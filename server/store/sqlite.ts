@@ -131,7 +131,11 @@ export class SqliteReadingStore implements ReadingStore {
     const size = query.bucketMs
     const source = sourceFor(size)
     const sector = query.sector === undefined ? '' : 'AND r.sector = @sector'
-    const where = `r.metric = @metric ${sector} AND r.bucket >= @from AND r.bucket < @to`
+    // The members that have this metric, named: each becomes one seek into (metric, member,
+    // bucket) for the window, instead of reading every bucket the metric ever had — the
+    // rollup's key puts member before bucket (bench/: 7 days out of 6 months, 140 → 29 ms).
+    const members = `r.member IN (SELECT DISTINCT member FROM series WHERE metric = @metric)`
+    const where = `r.metric = @metric ${sector} AND ${members} AND r.bucket >= @from AND r.bucket < @to`
     const params = { metric: query.metric, sector: query.sector, size, ...wholeBuckets(query, size) }
     // Gauges: each device's mean over the bucket, then the mean across the member's devices.
     // Counters: the increase over the bucket, summed across the member's devices.
