@@ -29,21 +29,30 @@ export class MemberTotals {
 }
 
 /** Gauges: a member's value is the mean of its devices' means over the bucket. */
-export function averageDevices (deviceMeans: Iterable<{ time: number, member: unknown, mean: number }>): MemberBucketValue[] {
-  const perMember = new Map<string, { time: number, member: string, sum: number, devices: number }>()
-  for (const { time, member, mean } of deviceMeans) {
+export function averageDevices (deviceMeans: Iterable<{ time: number, member: unknown, mean: number, devices?: number }>): MemberBucketValue[] {
+  const perMember = new Map<string, { time: number, member: string, first: number, sum: number, devices: number, rows: number }>()
+  for (const { time, member, mean, devices = 1 } of deviceMeans) {
     const key = `${time}\u0000${String(member)}`
     const entry = perMember.get(key)
-    if (entry === undefined) perMember.set(key, { time, member: String(member), sum: mean, devices: 1 })
-    else { entry.sum += mean; entry.devices++ }
+    if (entry === undefined) perMember.set(key, { time, member: String(member), first: mean, sum: mean * devices, devices, rows: 1 })
+    else { entry.sum += mean * devices; entry.devices += devices; entry.rows++ }
   }
-  return [...perMember.values()].map(({ time, member, sum, devices }) => ({ time, member: decodeTag(member), value: sum / devices })).sort(byTimeAndMember)
+  // A single row is a member's mean already (of `devices` devices, from the member rollup): kept as is.
+  return [...perMember.values()]
+    .map(({ time, member, first, sum, devices, rows }) => ({ time, member: decodeTag(member), value: rows === 1 ? first : sum / devices }))
+    .sort(byTimeAndMember)
 }
 
 /** The embedded store's ORDER BY uses SQLite's BINARY collation: UTF-8 byte order. */
 export function byteOrder (a: string, b: string): number {
-  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b))
+  if (a === b) return 0
+  // UTF-16 order is code point order, hence UTF-8 byte order, unless a surrogate pair meets a
+  // character above U+E000; only then are bytes compared (this sorts thousands of rows a query).
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b))
+  return a < b ? -1 : 1
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/
 
 export function byTimeAndMember (a: MemberBucketValue, b: MemberBucketValue): number {
   return a.time - b.time || byteOrder(a.member, b.member)

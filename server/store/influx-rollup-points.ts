@@ -3,17 +3,18 @@ import { metricSpec } from '../ingest/metric-catalog.ts'
 import { decodeTag } from './influx-escape.ts'
 import { rowsOf, type InfluxHttp } from './influx-http.ts'
 import { increaseOver } from './influx-results.ts'
-import { ROLLUP_MEASUREMENT, counterHoursQuery, hourStatsQuery } from './influx-rollup-queries.ts'
+import { MEMBER_ROLLUP_MEASUREMENT, ROLLUP_MEASUREMENT, counterHoursQuery, hourStatsQuery } from './influx-rollup-queries.ts'
 
 // What one recompute of the hourly rollup writes (influx-rollup.ts): the `reading_1h` point of
-// every series and hour in [from, to), from the raw readings.
+// every series and hour in [from, to), from the raw readings, and the `reading_member_1h` point
+// of every member, metric and hour made from them.
 
 /** sum, count, min and max for every series; first, last and inc for the catalog's counters. */
 export async function rollupPoints (http: InfluxHttp, from: number, to: number): Promise<Point[]> {
   const stats = rowsOf((await http.query(hourStatsQuery(from, to)))[0])
   const counters = [...new Set(stats.map((row) => String(row.metric ?? '')))].filter((metric) => metricSpec(decodeTag(metric)).kind === 'counter')
   const edges = counters.length === 0 ? new Map<string, CounterHour>() : await counterHours(http, counters, from, to)
-  return stats.map((row) => {
+  const points = stats.map((row) => {
     // Tag values come back as stored (already encoded, influx-escape.ts) and go out the same.
     const point = new Point(ROLLUP_MEASUREMENT)
       .tag('member', String(row.member ?? '')).tag('device', String(row.device ?? ''))
@@ -25,6 +26,23 @@ export async function rollupPoints (http: InfluxHttp, from: number, to: number):
     if (counter !== undefined) point.floatField('first', counter.first).floatField('last', counter.last).floatField('inc', counter.inc)
     return point
   })
+  return [...points, ...memberPoints(stats)]
+}
+
+/** Each member's mean of device means per metric and hour (the 1 h gauge comparison value). */
+function memberPoints (stats: ReadonlyArray<Record<string, unknown>>): Point[] {
+  const members = new Map<string, { row: Record<string, unknown>, means: number, devices: number }>()
+  for (const row of stats) {
+    const key = [row.member, row.sector, row.metric, row.time].map(String).join('\u0000')
+    const entry = members.get(key)
+    const mean = Number(row.sum) / Number(row.count)
+    if (entry === undefined) members.set(key, { row, means: mean, devices: 1 })
+    else { entry.means += mean; entry.devices++ }
+  }
+  return [...members.values()].map(({ row, means, devices }) => new Point(MEMBER_ROLLUP_MEASUREMENT)
+    .tag('member', String(row.member ?? '')).tag('sector', String(row.sector ?? '')).tag('metric', String(row.metric ?? ''))
+    .floatField('mean', means / devices).intField('devices', devices)
+    .timestamp(Number(row.time)))
 }
 
 interface CounterHour { first: number, last: number, inc: number }

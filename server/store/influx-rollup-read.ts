@@ -51,7 +51,7 @@ async function gauges (http: InfluxHttp, query: MemberBucketQuery, { from, to }:
       rowsPerSlice(http, (a, b) => rollupHourlyGaugeQuery(query, a, b), from, split, HOUR_MS),
       split < to ? http.query(gaugeBucketsQuery(query, { from: split, to })) : Promise.resolve([])
     ])
-    const members = rolled.map((row) => ({ time: Number(row.time), member: decodeTag(row.member), value: Number(row.value) }))
+    const members = averageDevices(rolled.map((row) => ({ time: Number(row.time), member: row.member, mean: Number(row.mean), devices: Number(row.devices) })))
     const tailMembers = averageDevices(rowsOf(tail[0]).map((row) => ({ time: Number(row.time), member: row.member, mean: Number(row.value) })))
     return [...members, ...tailMembers].sort(byTimeAndMember)
   }

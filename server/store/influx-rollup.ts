@@ -272,10 +272,11 @@ export class InfluxRollups {
       return
     }
     const start = Math.max(end - this.chunkMs, walk.bound)
-    const [raw, rolled] = await http.query(hourCountsQuery(start, end))
-    const counted = new Map(rowsOf(rolled).map((row) => [Number(row.time), Number(row.n)]))
-    const read = new Map(rowsOf(raw).map((row) => [Number(row.time), Number(row.n)]))
-    const stale = [...read].filter(([hour, n]) => counted.get(hour) !== n).map(([hour]) => hour)
+    const [raw, rolled, deviceHours, memberDevices] = (await http.query(hourCountsQuery(start, end))).map((result) =>
+      new Map(rowsOf(result).map((row) => [Number(row.time), Number(row.n)])))
+    const read = raw!
+    const counted = rolled!
+    const stale = [...read].filter(([hour, n]) => counted.get(hour) !== n || deviceHours!.get(hour) !== memberDevices!.get(hour)).map(([hour]) => hour)
     const orphans = [...counted.keys()].filter((hour) => !read.has(hour))
     if (orphans.length > 0) {
       // Only readings deleted behind the hub's back (deleteMember drops both measurements).

@@ -10,7 +10,7 @@ import {
 } from './influx-queries.ts'
 import { MemberTotals, averageDevices, byteOrder, increaseOver } from './influx-results.ts'
 import { InfluxRollups, type RollupOptions } from './influx-rollup.ts'
-import { ROLLUP_MEASUREMENT, dropMemberRollupQuery } from './influx-rollup-queries.ts'
+import { ROLLUP_MEASUREMENTS, dropMemberRollupQuery } from './influx-rollup-queries.ts'
 import { rollupMemberBuckets } from './influx-rollup-read.ts'
 import { InfluxWriteError, InfluxWriter, writePath } from './influx-writer.ts'
 import type {
@@ -194,7 +194,7 @@ export class InfluxReadingStore implements ReadingStore {
       // Delete predicates follow InfluxQL string syntax, double-quoted (docs.influxdata.com/influxdb/v2/reference/syntax/delete-predicate),
       // and take no OR: one call per measurement.
       await this.rollups.exclusive(async () => {
-        for (const measurement of ['reading', ROLLUP_MEASUREMENT]) {
+        for (const measurement of ['reading', ...ROLLUP_MEASUREMENTS]) {
           await this.http.deleteV2(`_measurement=${identifier(measurement)} AND member=${identifier(encodeTag(member))}`)
         }
       })

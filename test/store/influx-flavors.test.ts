@@ -63,9 +63,9 @@ describe('InfluxDB versions', () => {
         body: `reading,device=d"1,member=a\\ b,metric=temperature,sector=accommodation value=21.5 ${T0}` },
       { method: 'POST', url: '/api/v2/delete?bucket=tsudoi', authorization: 'Token s3cret',
         body: JSON.stringify({ start: '1677-09-21T00:12:43.145224194Z', stop: '2262-04-11T23:47:16.854775806Z', predicate: '_measurement="reading" AND member="x\\"y%5Cz"' }) },
-      // The hourly rollup too: a 2.x delete predicate takes no OR.
-      { method: 'POST', url: '/api/v2/delete?bucket=tsudoi', authorization: 'Token s3cret',
-        body: JSON.stringify({ start: '1677-09-21T00:12:43.145224194Z', stop: '2262-04-11T23:47:16.854775806Z', predicate: '_measurement="reading_1h" AND member="x\\"y%5Cz"' }) }
+      // The hourly rollups too: a 2.x delete predicate takes no OR.
+      ...['reading_1h', 'reading_member_1h'].map((measurement) => ({ method: 'POST', url: '/api/v2/delete?bucket=tsudoi', authorization: 'Token s3cret',
+        body: JSON.stringify({ start: '1677-09-21T00:12:43.145224194Z', stop: '2262-04-11T23:47:16.854775806Z', predicate: `_measurement="${measurement}" AND member="x\\"y%5Cz"` }) }))
     ])
   })
 

@@ -57,8 +57,9 @@ describe.skipIf(!available)('InfluxReadingStore against a real influxd', () => {
     expect(JSON.stringify(await influxQuery(influxd!.url, 'SHOW DATABASES'))).toContain(`"${database}"`)
     // The hourly rollup carries the same tag values.
     await store.rollups.settle()
-    expect(await show('SHOW MEASUREMENTS')).toEqual([['reading'], ['reading_1h']])
+    expect(await show('SHOW MEASUREMENTS')).toEqual([['reading'], ['reading_1h'], ['reading_member_1h']])
     expect(await show('SHOW TAG VALUES FROM reading_1h WITH KEY = member')).toEqual(await show('SHOW TAG VALUES FROM reading WITH KEY = member'))
+    expect(await show('SHOW TAG VALUES FROM reading_member_1h WITH KEY = member')).toEqual(await show('SHOW TAG VALUES FROM reading WITH KEY = member'))
     expect(await show('SHOW TAG VALUES FROM reading_1h WITH KEY = device')).toEqual(await show('SHOW TAG VALUES FROM reading WITH KEY = device'))
     await store.close()
   })
