@@ -3,7 +3,8 @@ import type { Reading } from '../reading-store.ts'
 
 // The on-disk queue between an acknowledgement and InfluxDB (DESIGN.md: "An acknowledgement
 // means durable"). One SQLite file in WAL mode; a push is one transaction, so the caller's
-// group commit becomes one fsync. Rows hold serialized readings, oldest first by id; a row is
+// group commit becomes one fsync. In the hub pushes and removals run on a worker thread
+// (queue-writer.ts) through a second connection, and the main thread's peeks and purges. Rows hold serialized readings, oldest first by id; a row is
 // deleted only after InfluxDB took its readings, so a restart resumes with the oldest row.
 
 const schema = `
@@ -45,6 +46,9 @@ export class DiskQueue {
     this.db = new Database(this.options.file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${(this.options.synchronous ?? 'full').toUpperCase()}`)
+    // Two connections write this file (the queue writer thread pushes, the main thread removes
+    // and purges): a transaction waits for the other's instead of failing with SQLITE_BUSY.
+    this.db.pragma('busy_timeout = 10000')
     this.db.exec(schema)
     this.statements = this.prepare()
     const totals = this.db.prepare('SELECT COALESCE(SUM(count), 0) AS readings, COALESCE(SUM(bytes), 0) AS bytes FROM batch').get() as { readings: number, bytes: number }
@@ -63,9 +67,9 @@ export class DiskQueue {
     }
   }
 
-  /** Durable once this returns: one transaction (and with synchronous=FULL one fsync). */
-  push (readings: readonly Reading[]): void {
-    if (readings.length === 0) return
+  /** Durable once this returns: one transaction (and with synchronous=FULL one fsync). Returns the payload bytes added. */
+  push (readings: readonly Reading[]): number {
+    if (readings.length === 0) return 0
     const now = (this.options.now ?? Date.now)()
     const size = this.options.rowReadings ?? 1000
     let added = 0
@@ -78,8 +82,14 @@ export class DiskQueue {
         added += bytes
       }
     })()
-    this.readings += readings.length
-    this.payloadBytes += added
+    this.notePushed(readings.length, added)
+    return added
+  }
+
+  /** Counts a push made through another connection to the same file (the queue writer thread). */
+  notePushed (readings: number, bytes: number): void {
+    this.readings += readings
+    this.payloadBytes += bytes
     this.checkFull()
   }
 
@@ -97,17 +107,27 @@ export class DiskQueue {
     return ids.length === 0 ? undefined : { ids, readings }
   }
 
-  remove (ids: readonly number[]): void {
+  /** Deletes delivered rows; returns what they held. */
+  remove (ids: readonly number[]): { readings: number, bytes: number } {
+    const removed = { readings: 0, bytes: 0 }
     // No fsync for a removal: one lost to a power cut only sends its readings to InfluxDB
     // again, which overwrites the same points. The next push's fsync makes it durable anyway.
     this.withoutFsync(() => this.db.transaction(() => {
       for (const id of ids) {
-        const removed = this.statements.remove.get(id) as { count: number, bytes: number } | undefined
-        if (removed === undefined) continue
-        this.readings -= removed.count
-        this.payloadBytes -= removed.bytes
+        const row = this.statements.remove.get(id) as { count: number, bytes: number } | undefined
+        if (row === undefined) continue
+        removed.readings += row.count
+        removed.bytes += row.bytes
       }
     })())
+    this.noteRemoved(removed.readings, removed.bytes)
+    return removed
+  }
+
+  /** Counts a removal made through another connection to the same file (the queue writer thread). */
+  noteRemoved (readings: number, bytes: number): void {
+    this.readings -= readings
+    this.payloadBytes -= bytes
     this.checkFull()
   }
 

@@ -28,8 +28,15 @@ export interface DrainerTuning {
   maxRetryMs: number
 }
 
+/** What the drainer needs of the queue; removal may be asynchronous (on the queue writer thread). */
+export interface DrainQueue {
+  peek: DiskQueue['peek']
+  depth: DiskQueue['depth']
+  remove (ids: readonly number[]): unknown
+}
+
 export interface DrainerOptions extends Partial<DrainerTuning> {
-  queue: DiskQueue
+  queue: DrainQueue
   sink: DrainSink
   deadLetter: DeadLetterFile
   timers?: Timers
@@ -106,7 +113,7 @@ export class Drainer {
       let delay = 0
       try {
         await this.deliver(batch.readings)
-        queue.remove(batch.ids)
+        await queue.remove(batch.ids)
         this.stats.batches++
         this.consecutiveFailures = 0
       } catch (error) {

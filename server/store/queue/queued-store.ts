@@ -10,6 +10,9 @@ import type {
 } from '../reading-store.ts'
 import { DeadLetterFile } from './dead-letter.ts'
 import { DiskQueue } from './disk-queue.ts'
+import type { QueueWriterOptions, QueueWriterRequest } from './queue-writer.ts'
+import { SeriesNumbers, transferOf } from '../worker/series-numbers.ts'
+import { WorkerChannel } from '../worker/worker-channel.ts'
 import { Drainer, type DrainerStats, type DrainerTuning, type Timers } from './drainer.ts'
 
 export interface QueuedStoreOptions {
@@ -40,6 +43,9 @@ export class QueuedReadingStore implements ReadingStore {
   readonly queue: DiskQueue
   readonly deadLetter: DeadLetterFile
   private readonly drainer: Drainer
+  private readonly writerOptions: QueueWriterOptions
+  private writer: WorkerChannel<QueueWriterRequest> | undefined
+  private readonly seriesNumbers = new SeriesNumbers()
 
   constructor (private readonly options: QueuedStoreOptions) {
     const queueOptions: ConstructorParameters<typeof DiskQueue>[0] = { file: join(options.dir, 'queue.db'), maxBytes: options.maxBytes }
@@ -51,10 +57,19 @@ export class QueuedReadingStore implements ReadingStore {
       options.onFullChange?.(full)
     }
     this.queue = new DiskQueue(queueOptions)
+    const { file, maxBytes, synchronous, rowReadings } = queueOptions
+    this.writerOptions = { file, maxBytes, ...(synchronous === undefined ? {} : { synchronous }), ...(rowReadings === undefined ? {} : { rowReadings }) }
     this.deadLetter = new DeadLetterFile(join(options.dir, 'dead-letter.jsonl'), toLine)
     this.drainer = new Drainer({
       ...options.drain,
-      queue: this.queue,
+      queue: {
+        peek: (max) => this.queue.peek(max),
+        depth: () => this.queue.depth(),
+        remove: async (ids) => {
+          const removed = await this.writer!.request({ op: 'remove', ids: [...ids] }) as { readings: number, bytes: number }
+          this.queue.noteRemoved(removed.readings, removed.bytes)
+        }
+      },
       deadLetter: this.deadLetter,
       sink: {
         write: async (readings) => { await options.influx.append(readings) },
@@ -77,6 +92,7 @@ export class QueuedReadingStore implements ReadingStore {
   async open (): Promise<void> {
     mkdirSync(this.options.dir, { recursive: true })
     this.queue.open()
+    this.writer = await WorkerChannel.start<QueueWriterRequest>(new URL('./queue-writer.ts', import.meta.url), this.writerOptions, 'queue writer')
     this.drainer.start()
     this.options.influx.open().catch((error: unknown) => {
       this.options.log?.warn({ err: error, depth: this.queue.depth() }, 'InfluxDB unreachable at startup; readings wait in the queue')
@@ -88,7 +104,9 @@ export class QueuedReadingStore implements ReadingStore {
     // DESIGN.md: when the disk queue is full the hub stops acknowledging, so devices keep
     // their data and resend it later.
     if (this.queue.isFull()) throw new TsudoiError('QUEUE_FULL')
-    this.queue.push(readings)
+    const batch = this.seriesNumbers.encode(readings)
+    const bytes = await this.writer!.request({ op: 'push', batch }, transferOf(batch)) as number
+    this.queue.notePushed(readings.length, bytes)
     this.drainer.wake()
   }
 
@@ -123,6 +141,7 @@ export class QueuedReadingStore implements ReadingStore {
   /** Stops draining (what is queued stays for the next open) and closes the queue. */
   async close (): Promise<void> {
     await this.drainer.stop()
+    await this.writer?.close()
     this.queue.close()
     await this.options.influx.close()
   }

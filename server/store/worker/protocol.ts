@@ -1,12 +1,12 @@
 import type { SeriesKey } from '../sqlite.ts'
 
-// Messages between the hub's main thread and the SQLite writer thread.
+// What the main thread sends the SQLite writer thread (writer.ts).
 
 /**
  * A batch of readings as columns. Reading i is `values[i]` at `times[i]` of the series the
  * main thread numbered `series[i]`; `newSeries` names the numbers this batch uses for the
  * first time. The arrays' buffers are transferred, not copied: structured-cloning one object
- * with four strings per reading was the largest cost of handing a commit to the writer (bench/).
+ * with four strings per reading was the largest cost of handing a commit to a worker (bench/).
  */
 export interface ColumnBatch {
   newSeries: Array<{ index: number, key: SeriesKey }>
@@ -16,13 +16,8 @@ export interface ColumnBatch {
 }
 
 export type WriterRequest =
-  | { id: number, op: 'append', batch: ColumnBatch }
-  | { id: number, op: 'deleteMember', member: string }
-  | { id: number, op: 'close' }
-
-export type WriterReply =
-  | { id: number, ok: true }
-  | { id: number, ok: false, message: string }
-  | { ready: true }
+  | { op: 'append', batch: ColumnBatch }
+  | { op: 'deleteMember', member: string }
+  | { op: 'close' }
 
 export interface WriterOptions { file: string, synchronous: 'full' | 'normal' }

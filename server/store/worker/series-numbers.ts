@@ -1,4 +1,5 @@
 import type { Reading } from '../reading-store.ts'
+import type { SeriesKey } from '../sqlite.ts'
 import type { ColumnBatch } from './protocol.ts'
 
 /**
@@ -38,4 +39,35 @@ export class SeriesNumbers {
     }
     return batch
   }
+}
+
+/** The worker's half: what each number names, learnt from the batches that introduce them. */
+export class SeriesNames {
+  private readonly keys: SeriesKey[] = []
+
+  learn (batch: ColumnBatch): void {
+    for (const { index, key } of batch.newSeries) this.keys[index] = key
+  }
+
+  key (index: number): SeriesKey {
+    const key = this.keys[index]
+    if (key === undefined) throw new Error(`series number ${index} was never named`)
+    return key
+  }
+
+  /** The batch as readings (the durable queue stores them as such). */
+  readings (batch: ColumnBatch): Reading[] {
+    this.learn(batch)
+    const out = new Array<Reading>(batch.series.length)
+    for (let i = 0; i < batch.series.length; i++) {
+      const { member, device, sector, metric } = this.key(batch.series[i]!)
+      out[i] = { time: batch.times[i]!, member, device, sector, metric, value: batch.values[i]! }
+    }
+    return out
+  }
+}
+
+/** The buffers a batch moves to the worker with (postMessage's transfer list). */
+export function transferOf (batch: ColumnBatch): ArrayBuffer[] {
+  return [batch.series.buffer, batch.times.buffer, batch.values.buffer] as ArrayBuffer[]
 }
