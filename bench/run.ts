@@ -46,7 +46,7 @@ for (const name of only) if (!MEASUREMENTS.includes(name)) throw new Error(`unkn
 
 const ingestPlan: IngestPlan = quick
   ? { stepMs: 1000, latencyRate: 5000, qos1Ladder: [5000, 10_000, 20_000, 30_000, 45_000, 60_000], qos0Ladder: [45_000, 60_000, 80_000], repeats: 3, maxFallback: 1, lateLimitMs: 1500 }
-  : { stepMs: 8000, latencyRate: 5000, qos1Ladder: [5000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000], qos0Ladder: [10_000, 20_000, 30_000, 40_000, 45_000, 50_000, 60_000, 75_000, 90_000], repeats: 3, maxFallback: 2, lateLimitMs: 8000 }
+  : { stepMs: 8000, latencyRate: 5000, qos1Ladder: [5000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000, 70_000], qos0Ladder: [10_000, 20_000, 30_000, 40_000, 45_000, 50_000, 60_000, 75_000, 90_000, 105_000], repeats: 3, maxFallback: 2, lateLimitMs: 8000 }
 const ingestConnections = quick ? 100 : 200
 const overloadPlan: OverloadPlan = quick ? { durationMs: 1500, rate: 150_000, maxInflight: 500, repeats: 3 } : { durationMs: 10_000, rate: 150_000, maxInflight: 500, repeats: 3 }
 const idle = Number(values.connections ?? (quick ? 2000 : 10_000))

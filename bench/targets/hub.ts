@@ -50,8 +50,11 @@ export async function startHubTarget (options: HubTargetOptions): Promise<Ingest
   const stored = options.store === 'embedded'
     ? async (from: number, to: number): Promise<number> => {
       db ??= new Database(join(hub.dataDir, 'readings.db'), { readonly: true, fileMustExist: true })
-      // The (series, time) primary key makes this a range seek per series.
-      return (db.prepare('SELECT COUNT(*) FROM series s JOIN reading r ON r.series = s.id WHERE r.time >= ? AND r.time <= ?').pluck().get(Math.floor(from), Math.ceil(to)) as number)
+      // One range seek per series on the (series, time) primary key. (Written as a join, SQLite
+      // scanned the whole reading table instead: ~1.8 s at 2M rows, which the drain times took
+      // for the hub's own lag.)
+      return (db.prepare('SELECT SUM((SELECT COUNT(*) FROM reading r WHERE r.series = s.id AND r.time >= @from AND r.time <= @to)) FROM series s')
+        .pluck().get({ from: Math.floor(from), to: Math.ceil(to) }) as number | null) ?? 0
     }
     : async (from: number, to: number): Promise<number> => await countPoints(options.influx!.url, HUB_INFLUX_DB, from, to)
 

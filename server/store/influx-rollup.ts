@@ -52,8 +52,8 @@ export interface RollupBackend { http: InfluxHttp, writer: InfluxWriter }
 
 /**
  * Keeps `reading_1h` — per series and hour: sum, count, min, max, and for the catalog's counters
- * first, last and inc (influx-rollup-points.ts) — computed
- * by the hub itself with InfluxQL reads and ordinary writes, so it works on 1.x, 2.x and 3.x
+ * first, last and inc — and `reading_member_1h` — per member, metric and hour: the mean of its
+ * devices' means (influx-rollup-points.ts) — computed by the hub itself with InfluxQL reads and ordinary writes, so it works on 1.x, 2.x and 3.x
  * (no continuous queries, no SELECT … INTO, no Flux). Recomputing an hour rewrites its points
  * (same series and timestamp), so it is idempotent.
  *

@@ -61,7 +61,7 @@ export function writePath (flavor: InfluxFlavor, options: InfluxConnectionOption
 
 /**
  * Writes readings and resolves once InfluxDB answered 2xx. The client is used for what it does
- * well (line protocol escaping, gzip above 1 kB), not for its buffering: a WriteApi shared by
+ * well (line protocol escaping; gzip above 1 kB when InfluxDB is not on this machine), not for its buffering: a WriteApi shared by
  * concurrent callers would let one caller's flush() send (or miss) another's lines, and a buffer
  * that reaches batchSize flushes on its own and swallows the error (WriteApiImpl WriteBuffer.add).
  * So each call gets its own WriteApi sized to its chunk, with retries off — the durable queue
@@ -70,8 +70,13 @@ export function writePath (flavor: InfluxFlavor, options: InfluxConnectionOption
 export class InfluxWriter {
   private readonly client: InfluxDB
 
+  // gzip pays over a network; to an InfluxDB on this machine it only costs CPU twice (the hub
+  // compresses, influxd inflates) on the cores both share.
+  private readonly gzipThreshold: number
+
   constructor (private readonly options: InfluxConnectionOptions, private readonly path: string) {
     this.client = new InfluxDB({ url: options.url.replace(/\/+$/, ''), token: options.token, timeout: options.timeoutMs ?? 10_000 })
+    this.gzipThreshold = isLoopback(new URL(options.url).hostname) ? Number.POSITIVE_INFINITY : 1000
   }
 
   async write (readings: readonly Reading[]): Promise<void> {
@@ -91,6 +96,7 @@ export class InfluxWriter {
       maxBatchBytes: Number.MAX_SAFE_INTEGER,
       flushInterval: 0,
       maxRetries: 0,
+      gzipThreshold: this.gzipThreshold,
       // Returning a rejection takes over the outcome, so the client neither retries nor logs
       // to the console on its own (WriteApiImpl.sendBatch, `onRetry`).
       writeFailed: (error) => Promise.reject(asWriteError(error))
@@ -112,4 +118,8 @@ function asWriteError (error: Error): InfluxWriteError {
     return new InfluxWriteError(error.statusCode, message, { cause: error })
   }
   return new InfluxWriteError(undefined, error.message, { cause: error })
+}
+
+function isLoopback (hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname)
 }

@@ -82,6 +82,35 @@ describe('Drainer', () => {
     return sink
   }
 
+  it('sends consecutive batches together, removes each once written and sends a failed one again', async () => {
+    const queue = new DiskQueue({ file: join(dir, 'queue.db'), maxBytes: 1e9, rowReadings: 10 })
+    queue.open()
+    const sink = fakeSink()
+    let inFlight = 0
+    let mostInFlight = 0
+    let failedOnce = false
+    const write = sink.write
+    sink.write = async (batch) => {
+      inFlight++
+      mostInFlight = Math.max(mostInFlight, inFlight)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      inFlight--
+      // The second batch fails the first time it is sent.
+      if (!failedOnce && batch[0]!.value === 20) { failedOnce = true; throw new InfluxWriteError(503, 'overloaded') }
+      await write(batch)
+    }
+    const drainer = new Drainer({ queue, sink, deadLetter: new DeadLetterFile(join(dir, 'dead.jsonl')), batchReadings: 20, concurrency: 2, minRetryMs: 1, maxRetryMs: 1 })
+    queue.push(readings(70))
+    drainer.start()
+    await drainer.drained()
+    expect(mostInFlight).toBe(2)
+    expect([...sink.stored.values()].sort((a, b) => a.time - b.time)).toEqual(readings(70))
+    expect(drainer.stats).toEqual({ written: 70, deadLettered: 0, failures: 1, batches: 4 })
+    expect(queue.depth()).toBe(0)
+    await drainer.stop()
+    queue.close()
+  })
+
   it('writes in batches, retries with capped exponential backoff while down, then resumes', async () => {
     const queue = new DiskQueue({ file: join(dir, 'queue.db'), maxBytes: 1e9, rowReadings: 10 })
     queue.open()
@@ -89,7 +118,7 @@ describe('Drainer', () => {
     sink.down = true
     const delays: number[] = []
     const drainer = new Drainer({
-      queue, sink, deadLetter: new DeadLetterFile(join(dir, 'dead.jsonl')), batchReadings: 20, minRetryMs: 2, maxRetryMs: 16, random: () => 1,
+      queue, sink, deadLetter: new DeadLetterFile(join(dir, 'dead.jsonl')), batchReadings: 20, concurrency: 1, minRetryMs: 2, maxRetryMs: 16, random: () => 1,
       onRetry: (_error, failures, delay) => { delays.push(delay); if (failures === 6) sink.down = false }
     })
     queue.push(readings(45))

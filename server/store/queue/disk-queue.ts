@@ -61,6 +61,7 @@ export class DiskQueue {
     return {
       insert: this.db.prepare('INSERT INTO batch (enqueued_at, count, bytes, payload) VALUES (?, ?, ?, ?)'),
       oldest: this.db.prepare('SELECT id, count, bytes, payload FROM batch ORDER BY id'),
+      after: this.db.prepare('SELECT id, count, bytes, payload FROM batch WHERE id > ? ORDER BY id'),
       oldestTime: this.db.prepare('SELECT enqueued_at FROM batch ORDER BY id LIMIT 1').pluck(),
       remove: this.db.prepare('DELETE FROM batch WHERE id = ? RETURNING count, bytes'),
       replace: this.db.prepare('UPDATE batch SET count = ?, bytes = ?, payload = ? WHERE id = ?')
@@ -93,11 +94,11 @@ export class DiskQueue {
     this.checkFull()
   }
 
-  /** The oldest rows, as many as fit in `maxReadings` (always at least one row). */
-  peek (maxReadings: number): QueuedBatch | undefined {
+  /** The oldest rows (after row `afterId`), as many as fit in `maxReadings` (always at least one row). */
+  peek (maxReadings: number, afterId = 0): QueuedBatch | undefined {
     const ids: number[] = []
     const readings: Reading[] = []
-    for (const row of this.statements.oldest.iterate() as IterableIterator<{ id: number, count: number, payload: string }>) {
+    for (const row of this.statements.after.iterate(afterId) as IterableIterator<{ id: number, count: number, payload: string }>) {
       if (ids.length > 0 && readings.length + row.count > maxReadings) break
       ids.push(row.id)
       for (const [time, member, device, sector, metric, value] of JSON.parse(row.payload) as Row[]) {

@@ -1,6 +1,6 @@
 import type { Reading } from '../reading-store.ts'
 import type { DeadLetterFile, Refusal } from './dead-letter.ts'
-import type { DiskQueue } from './disk-queue.ts'
+import type { DiskQueue, QueuedBatch } from './disk-queue.ts'
 
 // Moves readings from the disk queue to InfluxDB, oldest first, and deletes them from the queue
 // only after a 2xx. Delivery is at least once: a crash between the 2xx and the delete sends the
@@ -23,6 +23,8 @@ export interface Timers {
 export interface DrainerTuning {
   /** Readings per write (default 5000). */
   batchReadings: number
+  /** Writes on their way at once (default 2). */
+  concurrency: number
   /** First retry delay; doubles per failure up to maxRetryMs (defaults 500 ms and 30 s). */
   minRetryMs: number
   maxRetryMs: number
@@ -30,7 +32,8 @@ export interface DrainerTuning {
 
 /** What the drainer needs of the queue; removal may be asynchronous (on the queue writer thread). */
 export interface DrainQueue {
-  peek: DiskQueue['peek']
+  /** The oldest rows after row `afterId` (0: from the start), up to `maxReadings` readings. */
+  peek (maxReadings: number, afterId: number): QueuedBatch | undefined
   depth: DiskQueue['depth']
   remove (ids: readonly number[]): unknown
 }
@@ -101,31 +104,49 @@ export class Drainer {
   }
 
   private async loop (): Promise<void> {
-    const { queue, batchReadings = 5000 } = this.options
+    const { queue, batchReadings = 5000, concurrency = 2 } = this.options
     while (!this.stopping) {
-      const batch = this.paused ? undefined : queue.peek(batchReadings)
-      if (batch === undefined) {
+      const batches = this.paused ? [] : this.nextBatches(batchReadings, concurrency)
+      if (batches.length === 0) {
         if (!this.paused) this.settle(this.drainedWaiters)
         await new Promise<void>((resolve) => { this.wakeUp = resolve })
         continue
       }
       this.busy = true
-      let delay = 0
-      try {
+      // Consecutive batches go out together: one at a time left InfluxDB idle while the hub
+      // turned the next batch into line protocol (bench/). Each is removed once written; a
+      // failed one stays first in the queue and is sent again after the backoff.
+      const outcomes = await Promise.allSettled(batches.map(async (batch) => {
         await this.deliver(batch.readings)
         await queue.remove(batch.ids)
-        this.stats.batches++
+      }))
+      this.stats.batches += outcomes.filter((outcome) => outcome.status === 'fulfilled').length
+      const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+      let delay = 0
+      if (failure === undefined) {
         this.consecutiveFailures = 0
-      } catch (error) {
+      } else {
         this.stats.failures++
         delay = this.backoff(++this.consecutiveFailures)
-        this.options.onRetry?.(error, this.consecutiveFailures, delay)
-      } finally {
-        this.busy = false
-        this.settle(this.idleWaiters)
+        this.options.onRetry?.(failure.reason, this.consecutiveFailures, delay)
       }
+      this.busy = false
+      this.settle(this.idleWaiters)
       if (delay > 0) await this.sleep(delay)
     }
+  }
+
+  /** Up to `count` consecutive batches from the head of the queue. */
+  private nextBatches (batchReadings: number, count: number): QueuedBatch[] {
+    const batches: QueuedBatch[] = []
+    let after = 0
+    while (batches.length < count) {
+      const batch = this.options.queue.peek(batchReadings, after)
+      if (batch === undefined) break
+      batches.push(batch)
+      after = batch.ids.at(-1)!
+    }
+    return batches
   }
 
   /**

@@ -63,7 +63,7 @@ export class QueuedReadingStore implements ReadingStore {
     this.drainer = new Drainer({
       ...options.drain,
       queue: {
-        peek: (max) => this.queue.peek(max),
+        peek: (max, after) => this.queue.peek(max, after),
         depth: () => this.queue.depth(),
         remove: async (ids) => {
           const removed = await this.writer!.request({ op: 'remove', ids: [...ids] }) as { readings: number, bytes: number }
