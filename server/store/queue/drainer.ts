@@ -23,7 +23,7 @@ export interface Timers {
 export interface DrainerTuning {
   /** Readings per write (default 5000). */
   batchReadings: number
-  /** Writes on their way at once (default 2). */
+  /** Writes on their way at once (default 4). */
   concurrency: number
   /** First retry delay; doubles per failure up to maxRetryMs (defaults 500 ms and 30 s). */
   minRetryMs: number
@@ -104,7 +104,7 @@ export class Drainer {
   }
 
   private async loop (): Promise<void> {
-    const { queue, batchReadings = 5000, concurrency = 2 } = this.options
+    const { queue, batchReadings = 5000, concurrency = 4 } = this.options
     while (!this.stopping) {
       const batches = this.paused ? [] : this.nextBatches(batchReadings, concurrency)
       if (batches.length === 0) {
