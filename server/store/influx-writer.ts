@@ -1,5 +1,5 @@
 import { HttpError, InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client'
-import { encodeTag } from './influx-escape.ts'
+import { lineOf } from './influx-line.ts'
 import type { InfluxConnectionOptions, InfluxFlavor } from './influx-http.ts'
 import type { Reading } from './reading-store.ts'
 
@@ -24,20 +24,8 @@ export function isRefusedByServer (error: unknown): error is InfluxWriteError {
   return error instanceof InfluxWriteError && error.status !== undefined && [400, 413, 422].includes(error.status)
 }
 
-export function toPoint (reading: Reading): Point {
-  return new Point('reading')
-    .tag('member', encodeTag(reading.member))
-    .tag('device', encodeTag(reading.device))
-    .tag('sector', encodeTag(reading.sector))
-    .tag('metric', encodeTag(reading.metric))
-    .floatField('value', reading.value)
-    .timestamp(reading.time)
-}
-
-/** The line protocol InfluxDB receives for a reading (for the dead-letter file). */
-export function toLine (reading: Reading): string {
-  return toPoint(reading).toLineProtocol({ convertTime: (time) => String(time) }) ?? ''
-}
+/** The line protocol InfluxDB receives for a reading (also for the dead-letter file). */
+export const toLine = lineOf
 
 /**
  * Where writes go. 1.x has no /api/v2/write (1.8 added it), so the client is pointed at the 1.x
@@ -80,7 +68,9 @@ export class InfluxWriter {
   }
 
   async write (readings: readonly Reading[]): Promise<void> {
-    await this.writePoints(readings.map(toPoint))
+    for (let start = 0; start < readings.length; start += MAX_WRITE_BATCH) {
+      await this.writeChunk(readings.slice(start, start + MAX_WRITE_BATCH).map(lineOf))
+    }
   }
 
   /** Any points (the hourly rollup, influx-rollup.ts), through the same path as readings. */
@@ -90,9 +80,9 @@ export class InfluxWriter {
     }
   }
 
-  private async writeChunk (points: readonly Point[]): Promise<void> {
+  private async writeChunk (records: readonly Point[] | readonly string[]): Promise<void> {
     const api: WriteApi = this.client.getWriteApi('', this.options.database, 'ms', {
-      batchSize: points.length + 1,
+      batchSize: records.length + 1,
       maxBatchBytes: Number.MAX_SAFE_INTEGER,
       flushInterval: 0,
       maxRetries: 0,
@@ -103,7 +93,8 @@ export class InfluxWriter {
     })
     api.path = this.path
     try {
-      api.writePoints(points)
+      if (typeof records[0] === 'string') api.writeRecords(records as string[])
+      else api.writePoints(records as Point[])
       await api.flush()
     } finally {
       api.dispose()
