@@ -111,13 +111,22 @@ export class InfluxHttp {
   }
 }
 
-/** A result's rows as objects keyed by column, with the series' tags merged in. */
+/**
+ * A result's rows as objects keyed by column, with the series' tags merged in. Plain loops that
+ * add keys in the same order give every row of a series the same object shape: spreading the
+ * tags and adding columns in a callback took ~25 ms for the 8,400 rows of a 7-day comparison,
+ * this ~1 ms (bench/).
+ */
 export function rowsOf (result: StatementResult | undefined): Array<Record<string, unknown>> {
   const rows: Array<Record<string, unknown>> = []
   for (const series of result?.series ?? []) {
+    const tags = series.tags ?? {}
+    const tagKeys = Object.keys(tags)
+    const columns = series.columns
     for (const values of series.values) {
-      const row: Record<string, unknown> = { ...series.tags }
-      series.columns.forEach((column, i) => { row[column] = values[i] })
+      const row: Record<string, unknown> = {}
+      for (const key of tagKeys) row[key] = tags[key]
+      for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i]
       rows.push(row)
     }
   }

@@ -2,7 +2,7 @@ import { floorTo } from './buckets.ts'
 import { rowsOf, type InfluxHttp } from './influx-http.ts'
 import { decodeTag } from './influx-escape.ts'
 import { counterStepsQuery, firstInQuery, gaugeBucketsQuery, lastBeforeQuery } from './influx-queries.ts'
-import { MemberTotals, averageDevices, byTimeAndMember, increaseOver } from './influx-results.ts'
+import { MemberTotals, averageDevices, increaseOver } from './influx-results.ts'
 import { HOUR_MS, rawGaugeSumsQuery, rollupCounterQuery, rollupGaugeQuery, rollupHourlyGaugeQuery } from './influx-rollup-queries.ts'
 import type { MemberBucketQuery, MemberBucketValue } from './reading-store.ts'
 
@@ -53,7 +53,8 @@ async function gauges (http: InfluxHttp, query: MemberBucketQuery, { from, to }:
     ])
     const members = averageDevices(rolled.map((row) => ({ time: Number(row.time), member: row.member, mean: Number(row.mean), devices: Number(row.devices) })))
     const tailMembers = averageDevices(rowsOf(tail[0]).map((row) => ({ time: Number(row.time), member: row.member, mean: Number(row.value) })))
-    return [...members, ...tailMembers].sort(byTimeAndMember)
+    // Both parts are in order, and every tail bucket starts at or after the split.
+    return [...members, ...tailMembers]
   }
   const [rolled, tail] = await Promise.all([
     rowsPerSlice(http, (a, b) => rollupGaugeQuery(query, a, b), from, split, query.bucketMs),
