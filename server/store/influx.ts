@@ -21,7 +21,7 @@ export interface InfluxStoreOptions extends InfluxConnectionOptions {
   log?: Log
   /** Told the server's version once connected (the X-Influxdb-Version header). */
   onConnect?: (info: { version: string | undefined, flavor: InfluxFlavor }) => void
-  /** The hourly rollup `reading_1h` (influx-rollup.ts); on by default. */
+  /** The hourly rollups `reading_1h` and `reading_member_1h` (influx-rollup.ts); on by default. */
   rollups?: RollupOptions
 }
 
@@ -41,9 +41,10 @@ interface Connection { version: string | undefined, flavor: InfluxFlavor, writer
  * device, sector, metric, float field `value`, millisecond timestamps. Writes with the official
  * client; reads in InfluxQL, aggregated by the database. append() resolves after InfluxDB
  * answered 2xx; the durable queue (queue/queued-store.ts) is what makes an acknowledgement
- * survive InfluxDB being down. memberBuckets with whole-hour buckets reads the hourly rollup
- * `reading_1h` the store keeps beside the readings where it is known to be right (issue 8: a
- * 7-day comparison scanned 2.3M raw points in ~925 ms).
+ * survive InfluxDB being down. memberBuckets with whole-hour buckets reads the hourly rollups
+ * (`reading_1h`, and `reading_member_1h` for 1 h gauges) the store keeps beside the readings,
+ * where they are known to be right (issue 8: a 7-day comparison scanned 2.3M raw points in
+ * ~925 ms; now ~65 ms).
  */
 export class InfluxReadingStore implements ReadingStore {
   readonly kind = 'influxdb'
