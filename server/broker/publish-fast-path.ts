@@ -123,13 +123,13 @@ export function installFastPath (client: Client, identity: DeviceIdentity, deps:
       }
       if (!complete) {
         if (cursor - offset > 4) { handBack(data.subarray(slowFrom >= 0 ? slowFrom : start)); return 0 } // malformed length
-        leftover = data.subarray(start)
+        leftover = Buffer.from(data.subarray(start)) // a copy: the rest of `data` can be freed
         break
       }
       const end = cursor + length
       if (end > data.length) {
         if (length > MAX_FAST_PACKET) { handBack(data.subarray(slowFrom >= 0 ? slowFrom : start)); return 0 }
-        leftover = Buffer.from(data.subarray(start)) // a copy: the rest of `data` can be freed
+        leftover = Buffer.from(data.subarray(start))
         break
       }
       const type = header >> 4
