@@ -27,6 +27,25 @@ export const configSchema = z.object({
   TSUDOI_JOIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   TSUDOI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TSUDOI_PUBLIC_URL: z.url().optional(),
+  // Broker limits that apply before and after authentication (docs/security.md).
+  // The telemetry fast path (server/broker/publish-fast-path.ts); off sends every packet through aedes.
+  TSUDOI_FAST_PATH: bool.default(true),
+  // Open MQTT connections one device login may hold at once.
+  TSUDOI_MAX_CONNECTIONS_PER_DEVICE: z.coerce.number().int().min(1).max(1000).default(8),
+  // New MQTT connections one source address may open per second (a workshop room behind one NAT shares it).
+  TSUDOI_CONNECT_RATE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
+  // Distinct metrics one device may create; a Zigbee2MQTT bridge carries many sensors, a Tasmota ~30.
+  TSUDOI_MAX_METRICS_PER_DEVICE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  // Reverse proxies whose X-Forwarded-For the HTTP side believes: off, or a comma-separated list of addresses/CIDRs.
+  TSUDOI_TRUST_PROXY: z.string().trim().default('off').transform((v, ctx) => {
+    if (['off', '0', 'false', 'no', ''].includes(v)) return false as const
+    const list = v.split(',').map((a) => a.trim()).filter((a) => a !== '')
+    if (list.some((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) {
+      ctx.addIssue({ code: 'custom', message: 'must be "off" or a comma-separated list of proxy IP addresses or CIDR ranges' })
+      return z.NEVER
+    }
+    return list
+  }),
   INFLUX_URL: z.url().optional(),
   INFLUX_DATABASE: z.string().min(1).default('tsudoi'),
   INFLUX_TOKEN: z.string().min(1).optional(),

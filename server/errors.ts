@@ -23,12 +23,18 @@ export const errorCatalogue = {
   TIMESTAMP_TOO_OLD: { status: 400, mqtt: 'refuse-payload', message: 'ts is before the year 2000' },
   EMPTY_PAYLOAD: { status: 400, mqtt: 'refuse-payload', message: 'payload holds no reading' },
   TOPIC_NOT_ALLOWED: { status: 403, mqtt: 'refuse-payload', message: 'this device may not publish to that topic' },
+  TOO_MANY_METRICS: { status: 400, mqtt: 'refuse-payload', message: 'the device already has as many metrics as the hub allows (TSUDOI_MAX_METRICS_PER_DEVICE)' },
+  PROCESSING_FAILED: { status: 500, mqtt: 'refuse-payload', message: 'the hub failed while reading this payload; it was refused and the connection kept' },
   UNKNOWN_TOPIC: { status: 400, mqtt: 'refuse-payload', message: 'topic is not one the device\'s format understands' },
   STORE_UNAVAILABLE: { status: 503, mqtt: 'none', message: 'the reading store cannot accept data right now' },
   QUEUE_FULL: { status: 503, mqtt: 'none', message: 'the durable queue is full; acknowledgements are paused' },
   // Connection and subscription refusals.
   BAD_CREDENTIALS: { status: 401, mqtt: 'refuse-connection', message: 'unknown device or wrong token' },
   CLIENT_ID_REQUIRED: { status: 400, mqtt: 'refuse-connection', message: 'an empty client id needs clean session [MQTT-3.1.3-8]' },
+  IDENTIFIER_REJECTED: { status: 400, mqtt: 'refuse-connection', message: 'client identifier rejected' },
+  TOO_MANY_CONNECTIONS: { status: 429, mqtt: 'refuse-connection', message: 'this device already holds as many connections as the hub allows (TSUDOI_MAX_CONNECTIONS_PER_DEVICE)' },
+  CONNECT_RATE_LIMITED: { status: 429, mqtt: 'refuse-connection', message: 'too many new connections from this address (TSUDOI_CONNECT_RATE_PER_ADDRESS)' },
+  PACKET_TOO_LARGE: { status: 413, mqtt: 'refuse-connection', message: 'an MQTT packet announced more bytes than the hub accepts for its type; the connection is closed' },
   SUBSCRIPTION_NOT_ALLOWED: { status: 403, mqtt: 'refuse-subscription', message: 'this device may not subscribe to that topic filter' },
   // HTTP API.
   VALIDATION_FAILED: { status: 400, mqtt: 'none', message: 'request is invalid' },
