@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { MAX_PRIVACY_P, MIN_PRIVACY_P } from './compare/release/perturbation.ts'
+import { validTimeZone } from './compare/release/local-grid.ts'
 
 // Every setting the hub reads, in one schema. A bad value stops startup with a message
 // that names the variable and what it allows (see formatConfigError).
@@ -46,6 +48,15 @@ export const configSchema = z.object({
     }
     return list
   }),
+  // Protected comparison releases (docs/privacy.md): the p % no one may estimate a member's value within,
+  // the community's time zone that cuts days and weeks, and how long a closed bucket waits for late readings.
+  TSUDOI_PRIVACY_P: z.coerce.number().int().min(MIN_PRIVACY_P).max(MAX_PRIVACY_P).default(10),
+  TSUDOI_TIMEZONE: z.string().trim().default('Asia/Tokyo').superRefine((zone, ctx) => {
+    const valid = validTimeZone(zone)
+    if (valid !== true) ctx.addIssue({ code: 'custom', message: valid })
+  }),
+  TSUDOI_RELEASE_GRACE: z.string().trim().regex(/^\d{1,5}[smh]$/, 'a number and a unit: 90s, 10m, 2h').default('10m')
+    .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
   INFLUX_URL: z.url().optional(),
   INFLUX_DATABASE: z.string().min(1).default('tsudoi'),
   INFLUX_TOKEN: z.string().min(1).optional(),

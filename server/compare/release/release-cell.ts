@@ -1,0 +1,102 @@
+import { DECILES_FROM, QUARTILES_FROM, assertK } from '../bucket-stats.ts'
+import { mean, quantile } from '../quantile.ts'
+import { countBand } from './count-band.ts'
+import { type PerturbationParams, cellMultiplier, memberFactor } from './perturbation.ts'
+
+// One cell of a release — one metric, cohort, normalisation, bucket size and bucket — from
+// the true per-member values in it. Pure and deterministic: the same cell and contributions
+// always give the same release (docs/privacy.md, "Why it holds").
+
+/** What a cell is about. `series` names the metric (or role) whose member factors apply. */
+export interface CellId { series: string, size: string, time: number }
+
+export interface Contribution { member: string, value: number }
+
+export interface ReleaseParams {
+  k: number
+  /** The hub's privacy secret (registry setting): without it no factor or cell key can be computed. */
+  secret: string
+  perturbation: PerturbationParams
+}
+
+export interface ShownRelease {
+  time: number
+  /** At least this many members contributed (the band's lower edge; never the exact count). */
+  members: number
+  /** The count band, e.g. "5–9". */
+  membersBand: string
+  p10?: number
+  p25?: number
+  p50: number
+  p75?: number
+  p90?: number
+  mean: number
+  /** An interval meant to hold the true (unperturbed) mean in about 90 % of releases (docs/privacy.md, "Utility"). */
+  meanInterval: [number, number]
+}
+
+/** A suppressed cell says only that: no count, no figure. */
+export interface SuppressedRelease { time: number, suppressed: true }
+
+export type Release = ShownRelease | SuppressedRelease
+
+export const isSuppressedRelease = (release: Release): release is SuppressedRelease => 'suppressed' in release
+
+export function suppressed (time: number): SuppressedRelease {
+  return { time, suppressed: true }
+}
+
+/** The release of one cell; primary suppression only (secondary: secondary-suppression.ts). */
+export function releaseCell (cell: CellId, contributions: readonly Contribution[], params: ReleaseParams): Release {
+  assertK(params.k)
+  const members = distinctMembers(contributions)
+  if (members.size < params.k) return suppressed(cell.time)
+
+  const { secret, perturbation } = params
+  const perturbed = [...members].map(([member, value]) => value * memberFactor(secret, perturbation, cell.series, member))
+  const sorted = perturbed.sort((a, b) => a - b)
+  // The cell key: the cell and exactly who is in it (the ABS method keys on the records). Two
+  // cohorts with the same contributors (a sector that is the whole community) get the same
+  // perturbation, so publishing both gives nothing to average.
+  const key = [cell.series, cell.size, cell.time, ...[...members.keys()].sort()]
+  const figure = (statistic: string, value: number): number => value * cellMultiplier(secret, perturbation, key, statistic)
+  const at = (percent: number): number => figure(`p${percent}`, quantile(sorted, percent))
+  const n = members.size
+  const band = countBand(n, params.k)
+  const shownMean = figure('mean', mean(sorted))
+  const half = Math.abs(shownMean) * meanIntervalHalfWidth(perturbation, band.min)
+  return {
+    time: cell.time,
+    members: band.min,
+    membersBand: band.label,
+    ...(n >= DECILES_FROM ? { p10: at(10) } : {}),
+    ...(n >= QUARTILES_FROM ? { p25: at(25) } : {}),
+    p50: at(50),
+    ...(n >= QUARTILES_FROM ? { p75: at(75) } : {}),
+    ...(n >= DECILES_FROM ? { p90: at(90) } : {}),
+    mean: shownMean,
+    meanInterval: [shownMean - half, shownMean + half]
+  }
+}
+
+/**
+ * Relative half-width of the mean's interval, from public parameters and the band only (a
+ * width computed from the actual factors would leak them). A mean of n equal contributions
+ * has relative error sd √(E[(f−1)²]/n) from the factors and c/√3 from the cell key; the
+ * factor term is doubled for cells where a few members dominate. 1.645 sd ≈ 90 % two-sided.
+ */
+export function meanIntervalHalfWidth (perturbation: PerturbationParams, members: number): number {
+  const lo = perturbation.minFactorOffset
+  const hi = perturbation.maxFactorOffset
+  const factorVariance = (lo * lo + lo * hi + hi * hi) / 3
+  return 1.645 * Math.sqrt(2 * factorVariance / members + perturbation.cellNoise ** 2 / 3)
+}
+
+/** member → value; should a member repeat, the later value replaces the earlier (never counted twice toward k). */
+function distinctMembers (contributions: readonly Contribution[]): Map<string, number> {
+  const members = new Map<string, number>()
+  for (const { member, value } of contributions) {
+    if (Number.isFinite(value)) members.set(member, value)
+  }
+  return members
+}

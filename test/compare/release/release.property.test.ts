@@ -1,0 +1,108 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { perturbationParams, memberFactor } from '../../../server/compare/release/perturbation.ts'
+import { type Contribution, type ReleaseParams, type ShownRelease, isSuppressedRelease, releaseCell } from '../../../server/compare/release/release-cell.ts'
+import { type Family, releaseFamily } from '../../../server/compare/release/secondary-suppression.ts'
+
+const RUNS = { numRuns: 300 }
+const T = Date.UTC(2026, 0, 5)
+const idArb = fc.stringMatching(/^[0-9a-f]{6}$/).map((hex) => `m-${hex}`)
+const valueArb = fc.double({ min: 0.5, max: 1e6, noNaN: true })
+const contributionsArb = fc.uniqueArray(fc.record({ member: idArb, value: valueArb }), { minLength: 0, maxLength: 25, selector: (c) => c.member })
+const paramsArb = fc.record({ k: fc.integer({ min: 3, max: 6 }), p: fc.integer({ min: 1, max: 30 }), secret: fc.string({ minLength: 1, maxLength: 12 }) })
+  .map(({ k, p, secret }): ReleaseParams => ({ k, secret, perturbation: perturbationParams(p) }))
+const FIGURES = ['p10', 'p25', 'p50', 'p75', 'p90', 'mean'] as const
+
+const figures = (release: ShownRelease): number[] => FIGURES.flatMap((name) => release[name] === undefined ? [] : [release[name]])
+const cell = { series: 'power', size: '1h', time: T }
+
+describe('the release engine (property)', () => {
+  it('is deterministic per cell: the same contributions in any order give the same release', () => {
+    fc.assert(fc.property(paramsArb, contributionsArb, fc.integer(), (params, contributions, seed) => {
+      const shuffled = fc.sample(fc.shuffledSubarray(contributions, { minLength: contributions.length }), { seed, numRuns: 1 })[0]!
+      expect(releaseCell(cell, shuffled, params)).toEqual(releaseCell(cell, contributions, params))
+    }), RUNS)
+  })
+
+  it('suppresses below k and then says nothing but that', () => {
+    fc.assert(fc.property(paramsArb, contributionsArb, (params, contributions) => {
+      const release = releaseCell(cell, contributions, params)
+      if (contributions.length < params.k) expect(release).toEqual({ time: T, suppressed: true })
+      else expect(isSuppressedRelease(release)).toBe(false)
+    }), RUNS)
+  })
+
+  it('never publishes an order statistic within p of the member whose rank it has', () => {
+    fc.assert(fc.property(paramsArb, contributionsArb, (params, contributions) => {
+      const release = releaseCell(cell, contributions, params)
+      if (isSuppressedRelease(release)) return
+      const { p } = params.perturbation
+      // Rank the members as the engine does, by their perturbed values; where a quantile's
+      // position h = (n − 1)·q is whole, the published figure stands for exactly one member.
+      const ranked = contributions
+        .map((c) => ({ ...c, perturbed: c.value * memberFactor(params.secret, params.perturbation, cell.series, c.member) }))
+        .sort((a, b) => a.perturbed - b.perturbed)
+      const n = ranked.length
+      for (const [name, q] of [['p10', 10], ['p25', 25], ['p50', 50], ['p75', 75], ['p90', 90]] as const) {
+        const shown = release[name]
+        if (shown === undefined || ((n - 1) * q) % 100 !== 0) continue
+        const member = ranked[((n - 1) * q) / 100]!
+        expect(Math.abs(shown - member.value) / member.value).toBeGreaterThanOrEqual(p * (1 - 1e-9))
+      }
+      // And no figure is any member's exact value.
+      const values = new Set(contributions.map((c) => c.value))
+      for (const figure of figures(release)) expect(values.has(figure)).toBe(false)
+    }), RUNS)
+  })
+
+  it('keeps a member that dominates a cell at least p away, whatever the others contribute', () => {
+    fc.assert(fc.property(paramsArb, contributionsArb, valueArb, idArb, (params, others, value, target) => {
+      fc.pre(!others.some((c) => c.member === target) && others.length + 1 >= params.k)
+      // The others (colluders, fakes) contribute 0: n·mean isolates the target's contribution.
+      const contributions: Contribution[] = [...others.map((c) => ({ member: c.member, value: 0 })), { member: target, value }]
+      const release = releaseCell(cell, contributions, params)
+      if (isSuppressedRelease(release)) throw new Error('k members present, yet suppressed')
+      const estimate = release.mean * contributions.length
+      expect(Math.abs(estimate - value) / value).toBeGreaterThanOrEqual(params.perturbation.p * (1 - 1e-9))
+    }), RUNS)
+  })
+
+  it('applies k and secondary suppression to every family of nested cohorts', () => {
+    const familyArb = fc.record({
+      params: paramsArb,
+      sectors: fc.array(contributionsArb, { minLength: 1, maxLength: 5 })
+    })
+    fc.assert(fc.property(familyArb, ({ params, sectors }) => {
+      // Each member in one sector only, as in the registry.
+      const seen = new Set<string>()
+      const children = sectors.map((contributions, i) => ({
+        cohort: `sector:${i}`,
+        contributions: contributions.filter((c) => !seen.has(c.member) && seen.add(c.member))
+      }))
+      const family: Family = { parent: { cohort: 'all', contributions: children.flatMap((c) => c.contributions) }, children }
+      const releases = releaseFamily(cell, family, params)
+      const size = (cohort: string): number => family.children.find((c) => c.cohort === cohort)?.contributions.length ?? family.parent.contributions.length
+      for (const [cohort, release] of releases) {
+        if (!isSuppressedRelease(release)) expect(size(cohort)).toBeGreaterThanOrEqual(params.k)
+        else expect(Object.keys(release).sort()).toEqual(['suppressed', 'time'])
+      }
+      // The hidden children together: nobody, or k and more, or the parent is hidden too.
+      const hidden = children.filter((c) => c.contributions.length > 0 && isSuppressedRelease(releases.get(c.cohort)!))
+      const hiddenMembers = hidden.reduce((sum, c) => sum + c.contributions.length, 0)
+      const parentShown = !isSuppressedRelease(releases.get('all')!)
+      if (parentShown) expect(hiddenMembers === 0 || hiddenMembers >= params.k).toBe(true)
+      // Empty sectors are not cells at all.
+      for (const child of children) expect(releases.has(child.cohort)).toBe(child.contributions.length > 0)
+    }), RUNS)
+  })
+
+  it('gives a member the same factor in every cohort, bucket and normalisation of a metric', () => {
+    fc.assert(fc.property(paramsArb, idArb, (params, member) => {
+      const factor = memberFactor(params.secret, params.perturbation, 'power', member)
+      const offset = Math.abs(factor - 1)
+      expect(offset).toBeGreaterThanOrEqual(params.perturbation.minFactorOffset)
+      expect(offset).toBeLessThanOrEqual(params.perturbation.maxFactorOffset)
+      expect(memberFactor(params.secret, params.perturbation, 'power', member)).toBe(factor)
+    }), RUNS)
+  })
+})
