@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { DEFAULT_SECTORS, type SimulationInput, defaultFaultRates, faultNames } from './options.ts'
 import { sectors } from '../server/registry/sectors.ts'
+import { organizerToken } from '../server/cli/organizer-token.ts'
 
 // The command line, mapped onto the programmatic options (which validate it with zod).
 
@@ -22,7 +23,7 @@ Community
 Provisioning
   --provision               create the members and devices through the hub's admin API
   --api URL                 the hub's HTTP address, e.g. http://localhost:8080
-  --admin-token TOKEN       organizer token (default: $TSUDOI_ADMIN_TOKEN)
+  --admin-token TOKEN       organizer token (default: $TSUDOI_ADMIN_TOKEN, else $TSUDOI_DATA_DIR/admin-token)
   --state FILE              credentials kept between runs (default .tsudoi-sim.json; contains secrets)
 Time
   --interval D              each device reports every D of simulated time (default 10s)
@@ -80,7 +81,7 @@ export function parseCli (argv: readonly string[], env: Record<string, string | 
   const input: Record<string, unknown> = {
     url: v.url,
     api: v.api,
-    adminToken: v['admin-token'] ?? env.TSUDOI_ADMIN_TOKEN,
+    adminToken: organizerToken(v['admin-token'], env),
     provision: v.provision ?? false,
     state: v.state ?? '.tsudoi-sim.json',
     members: v.members,

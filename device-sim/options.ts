@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { type Sector, sectors } from '../server/registry/sectors.ts'
 import type { SectorShare } from './community.ts'
-import { parseDuration } from './duration.ts'
+import { parseDuration } from '../server/domain/duration.ts'
 
 // What a simulation accepts, validated once at the edge (STYLE.md 4). The CLI hands its flags
 // here as strings; the programmatic API may pass numbers (ms) or the same strings.
@@ -95,7 +95,7 @@ export const simulationOptionsSchema = z.object({
   meterEpoch: z.number().optional()
 }).superRefine((o, ctx) => {
   if (o.provision && o.api === undefined) ctx.addIssue({ code: 'custom', path: ['api'], message: 'provisioning needs the hub\'s HTTP address (--api http://host:8080)' })
-  if (o.provision && o.adminToken === undefined) ctx.addIssue({ code: 'custom', path: ['adminToken'], message: 'provisioning needs the organizer token (--admin-token or TSUDOI_ADMIN_TOKEN)' })
+  if (o.provision && o.adminToken === undefined) ctx.addIssue({ code: 'custom', path: ['adminToken'], message: 'provisioning needs the organizer token (--admin-token, TSUDOI_ADMIN_TOKEN, or the hub\'s data/admin-token file in the folder it runs from)' })
   if (!o.provision && o.state === undefined) ctx.addIssue({ code: 'custom', path: ['provision'], message: 'devices need credentials: use --provision, or a --state file from an earlier --provision run' })
   if (o.interval / o.speed < 20) ctx.addIssue({ code: 'custom', path: ['interval'], message: 'interval / speed is below 20 ms per device: raise --interval or lower --speed' })
   if (o.interval < 100) ctx.addIssue({ code: 'custom', path: ['interval'], message: 'interval must be at least 100ms' })

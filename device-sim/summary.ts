@@ -1,5 +1,5 @@
 import type { Community } from './community.ts'
-import { formatDuration } from './duration.ts'
+import { formatDuration } from '../server/domain/duration.ts'
 import type { SimulationOptions } from './options.ts'
 import type { SimStats, SimulationSummary } from './stats.ts'
 

@@ -1,16 +1,17 @@
 import { z } from 'zod'
 import { TsudoiError } from '../errors.ts'
+import { parseDuration } from '../domain/duration.ts'
 import { bucketSchema } from '../store/buckets.ts'
 
-const RELATIVE = /^-(\d{1,6})([smhdw])$/
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
+// Relative times reach back at most a century: anything further is a typo, not a window.
+const MAX_RELATIVE_MS = 100 * 366 * 86_400_000
 
 /** `from`/`to`: epoch ms, ISO 8601, `now`, or relative to now (`-24h`, `-7d`). */
 export function timeParam (now: () => number) {
   return z.string().trim().transform((text, ctx) => {
     if (text === 'now') return now()
-    const relative = RELATIVE.exec(text)
-    if (relative) return now() - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]
+    const relative = text.startsWith('-') ? parseDuration(text.slice(1)) : undefined
+    if (relative !== undefined && relative <= MAX_RELATIVE_MS) return now() - relative
     if (/^\d{1,15}$/.test(text)) return Number(text)
     const parsed = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN
     if (Number.isNaN(parsed)) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ZodError } from 'zod'
 import { flagName, parseCli } from '../../device-sim/cli-args.ts'
 import { assignSectors } from '../../device-sim/community.ts'
-import { formatDuration, parseDuration } from '../../device-sim/duration.ts'
+import { formatDuration, parseDuration } from '../../server/domain/duration.ts'
 import { resolveOptions } from '../../device-sim/options.ts'
 
 const issues = (input: Parameters<typeof resolveOptions>[0]): string[] => {
