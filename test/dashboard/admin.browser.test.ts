@@ -23,6 +23,8 @@ describe('organizer page (browser)', () => {
   it('signs in with the admin token and lists members, devices and hub health', async () => {
     await page.goto(`${t.hub.httpUrl}/#/admin`)
     await page.getByRole('heading', { name: '主催者としてログイン' }).waitFor()
+    // A newcomer learns where the token is without leaving the page.
+    expect(await page.getByText(/data\/admin-token/).textContent()).toContain('TSUDOI_ADMIN_TOKEN')
     await page.getByLabel('管理トークン').fill(t.hub.adminToken)
     await page.getByRole('button', { name: 'ログイン' }).click()
     await page.getByRole('heading', { level: 1, name: '主催者' }).waitFor()
@@ -93,6 +95,7 @@ describe('organizer page (browser)', () => {
       (await (await fetch(`${t.hub.httpUrl}/api/admin/workshops`, { headers: { authorization: `Bearer ${t.hub.adminToken}` } })).json()).workshops
     const section = page.locator('.admin-workshops')
     expect(await section.locator('.empty').textContent()).toBe('まだワークショップがありません。')
+    expect(await section.locator('.hint').first().textContent()).toContain('TSUDOI_PUBLIC_URL')
     const form = section.locator('form')
     await form.getByLabel('名前').fill('港町 IoT ワークショップ')
     await form.getByLabel('参加数の上限(任意)').fill('25')

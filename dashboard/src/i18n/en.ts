@@ -80,6 +80,7 @@ export const en: Messages = {
   'signin.memberHint': 'Enter the access key your organizer gave you. It is not stored in the browser.',
   'signin.adminTitle': 'Sign in as organizer',
   'signin.adminToken': 'Admin token',
+  'signin.adminHint': 'The hub printed the admin token when it first started, and keeps it in the file data/admin-token of the folder it runs from (or it is the TSUDOI_ADMIN_TOKEN setting).',
   'signin.submit': 'Sign in',
 
   'me.title': 'My business',
@@ -201,6 +202,7 @@ export const en: Messages = {
   'workshops.keepHint': 'Joining closes at the end time. Attendees who are not kept lose their key and token at the end, and their readings are deleted unless “Keep their data” is on. Kept attendees become ordinary members and join the comparisons.',
   'workshops.none': 'No workshop yet.',
   'workshops.ended': 'ended',
+  'workshops.urlHint': 'Attendees’ phones open the join URL and its QR code. It uses TSUDOI_PUBLIC_URL when that is set; otherwise this hub’s address on the local network (never “localhost”, which on a phone is the phone). Check that a phone on the room’s Wi-Fi opens it.',
   'workshops.joinUrl': 'Join URL',
   'workshops.print': 'Print QR code',
   'workshops.created': 'Workshop “{name}” created. Join code: {code}',

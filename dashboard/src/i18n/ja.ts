@@ -80,6 +80,7 @@ export const ja = {
   'signin.memberHint': '主催者から受け取ったアクセスキーを入力してください。キーはブラウザに保存されません。',
   'signin.adminTitle': '主催者としてログイン',
   'signin.adminToken': '管理トークン',
+  'signin.adminHint': '管理トークンはハブの初回起動時に表示され、起動したフォルダーの data/admin-token ファイルに保存されています(TSUDOI_ADMIN_TOKEN を設定した場合はその値です)。',
   'signin.submit': 'ログイン',
 
   'me.title': '自社のデータ',
@@ -201,6 +202,7 @@ export const ja = {
   'workshops.keepHint': '終了日時に参加の受付を締め切ります。参加者を残さない場合、終了時に参加者のキーとトークンは使えなくなり、「データを残す」がオフならその測定データも削除されます。残した参加者は通常の事業者として比較に加わります。',
   'workshops.none': 'まだワークショップがありません。',
   'workshops.ended': '終了',
+  'workshops.urlHint': '参加者のスマートフォンは参加用 URL(QR コード)を開きます。TSUDOI_PUBLIC_URL が設定されていればそれを、なければこのハブのローカルネットワーク上のアドレスを使います(スマートフォンでは「localhost」はスマートフォン自身を指すため使いません)。会場の Wi-Fi につないだスマートフォンで開けるか確認してください。',
   'workshops.joinUrl': '参加用 URL',
   'workshops.print': 'QR コードを印刷',
   'workshops.created': 'ワークショップ「{name}」を作成しました。参加コード: {code}',

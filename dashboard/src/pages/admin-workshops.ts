@@ -14,6 +14,7 @@ export function workshopsPanel () {
   const list = h('div')
   const el = h('section', { class: 'admin-workshops', 'aria-labelledby': 'aw-title' },
     h('h2', { id: 'aw-title' }, t('workshops.title')),
+    h('p', { class: 'hint' }, t('workshops.urlHint')),
     createForm((workshop) => {
       replaceChildren(notice, h('p', { class: 'card success', role: 'status' }, t('workshops.created', { name: workshop.name, code: workshop.code })))
       void refresh()

@@ -19,7 +19,7 @@ export function signInForm (kind: SignInKind, onSignedIn: () => Promise<void>): 
   const submit = h('button', { type: 'submit', class: 'primary' }, t('signin.submit'))
   const form = h('form', { class: 'card sign-in' },
     h('h2', null, kind === 'member' ? t('signin.memberTitle') : t('signin.adminTitle')),
-    field(kind === 'member' ? t('signin.accessKey') : t('signin.adminToken'), input, kind === 'member' ? t('signin.memberHint') : undefined),
+    field(kind === 'member' ? t('signin.accessKey') : t('signin.adminToken'), input, t(kind === 'member' ? 'signin.memberHint' : 'signin.adminHint')),
     message,
     submit)
   form.addEventListener('submit', (event) => {

@@ -8,6 +8,7 @@ import type { Workshop } from '../../registry/workshops.ts'
 import { parse } from '../../validation.ts'
 import type { HttpContext } from '../context.ts'
 import { deviceCredentials } from '../device-credentials.ts'
+import { publicBaseUrl } from '../public-base-url.ts'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
 const joinBody = z.object({
@@ -18,10 +19,9 @@ const joinBody = z.object({
   format: z.enum(deviceFormats).default('auto')
 }).strict()
 
-/** Where an attendee's phone opens the join page: the public URL, or the host the organizer used. */
+/** Where an attendee's phone opens the join page (see publicBaseUrl for which address). */
 function joinUrl (ctx: HttpContext, request: FastifyRequest, workshop: Workshop): string {
-  const base = ctx.config.TSUDOI_PUBLIC_URL ?? `${request.protocol}://${request.host}`
-  return `${base.replace(/\/$/, '')}/#/join/${workshop.code}`
+  return `${publicBaseUrl(request, ctx.config.TSUDOI_HOST, ctx.config.TSUDOI_PUBLIC_URL)}/#/join/${workshop.code}`
 }
 
 /** Workshops: an organizer makes a join code (and its QR); an attendee joins with it from a phone. */
