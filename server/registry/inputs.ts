@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { deviceFormats } from './device-formats.ts'
 import { slugSchema } from './ids.ts'
 import { sectors } from './sectors.ts'
+import { MAX_TOPIC_LENGTH } from './topic-trees.ts'
 
 // What the admin API and the CLI accept for members and devices; the types come from here.
 const normalizers = {
@@ -35,6 +36,8 @@ export const newDeviceSchema = z.object({
   name: z.string().trim().min(1).max(200),
   format: z.enum(deviceFormats).default('json'),
   // The firmware's own topic name (Tasmota Topic, ESPHome topic_prefix, Z2M base_topic).
-  topic: z.string().regex(/^[^#+\s/][^#+\s]{0,127}$/, 'no spaces, no wildcards, not starting with /').optional()
+  // Its shape, reserved roots and other devices' trees are checked when it is claimed
+  // (server/registry/device-topic.ts), with a reason that names the firmware setting.
+  topic: z.string().max(4 * MAX_TOPIC_LENGTH).optional()
 }).strict()
 export type NewDevice = z.input<typeof newDeviceSchema>

@@ -1,3 +1,4 @@
+import { SHARED_ROOTS } from '../../registry/topic-trees.ts'
 import { NATIVE_ROOT } from '../native-topics.ts'
 import { matcherFor } from '../topic-filter.ts'
 import type { DecodeResult, DeviceIdentity, PayloadFormat } from './format.ts'
@@ -28,10 +29,15 @@ const DISCOVERY_FILTER = `${DISCOVERY_PREFIX}/#`
 /**
  * Namespaces a firmware topic may never reach into, whatever `device.topic` says: Tsudoi's
  * native tree (a Tasmota Topic `tsudoi` would otherwise own `tsudoi/tele/#`, the tree of a
- * member called `tele`), the shared discovery tree, and broker topics [MQTT-4.7.2-1].
+ * member called `tele`), the shared discovery tree, and broker topics [MQTT-4.7.2-1]; nor
+ * a whole root that many devices share (`tele/#`, `zigbee2mqtt/#`): each device owns only
+ * its own tree below it. The registry refuses such topics (server/registry/topic-trees.ts);
+ * this also holds for devices registered before it did.
  */
 const isReserved = (filter: string): boolean => {
-  const root = filter.split('/')[0] ?? ''
+  const levels = filter.split('/')
+  const root = levels[0] ?? ''
+  if (levels.length === 2 && levels[1] === '#' && SHARED_ROOTS.has(root)) return true
   return root === NATIVE_ROOT || root === DISCOVERY_PREFIX || root.startsWith('$')
 }
 const ownPublish = (rules: FirmwareRules, device: DeviceIdentity): string[] => rules.publish(device).filter((f) => !isReserved(f))

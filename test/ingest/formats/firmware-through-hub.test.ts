@@ -16,7 +16,7 @@ describe('firmware formats through a real hub', () => {
   beforeAll(async () => {
     t = await startTestHub()
     key = (await t.admin('/api/admin/members', { id: 'island-farm', name: 'Island farm', sector: 'agriculture' })).body.accessKey
-    for (const [id, format, topic] of [['plug-1', 'tasmota', 'plug1'], ['esp-1', 'esphome', 'greenhouse'], ['shelly-1', 'shelly', 'shellyplus1pm-a8032ab12345'], ['z2m-1', 'zigbee2mqtt', 'zigbee2mqtt']]) {
+    for (const [id, format, topic] of [['plug-1', 'tasmota', 'plug1'], ['esp-1', 'esphome', 'greenhouse'], ['shelly-1', 'shelly', 'shellyplus1pm-a8032ab12345'], ['z2m-1', 'zigbee2mqtt', undefined]]) { // the bridge gets its member's default base topic, zigbee2mqtt_island-farm
       const device = await t.admin('/api/admin/devices', { member: 'island-farm', name: id, id, format, topic })
       token[id!] = device.body.token
     }
@@ -68,7 +68,7 @@ describe('firmware formats through a real hub', () => {
 
   it.skipIf(!existsSync(MOSQUITTO_PUB))('stores a Zigbee2MQTT sensor sent by Debian\'s mosquitto_pub (https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html)', async () => {
     await run(MOSQUITTO_PUB, ['-h', '127.0.0.1', '-p', String(t.hub.mqttPort), '-u', 'z2m-1', '-P', token['z2m-1']!, '-q', '1',
-      '-t', 'zigbee2mqtt/kitchen/fridge', '-m', JSON.stringify({ temperature: 3.9, humidity: 71, battery: '87', voltage: 2975, linkquality: 120 })])
+      '-t', 'zigbee2mqtt_island-farm/kitchen/fridge', '-m', JSON.stringify({ temperature: 3.9, humidity: 71, battery: '87', voltage: 2975, linkquality: 120 })])
     await sleep(50)
     expect(await stored('z2m-1')).toEqual({
       temperature__kitchen_fridge: 3.9, humidity__kitchen_fridge: 71, battery__kitchen_fridge: 87, voltage__kitchen_fridge: 2.975

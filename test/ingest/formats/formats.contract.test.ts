@@ -67,9 +67,9 @@ describe('filters per format', () => {
 
   it('builds the others\' from their topic prefix or base topic', () => {
     for (const format of ['esphome', 'shelly', 'zigbee2mqtt', 'homeassistant'] as const) {
-      expect(filtersOf(format, 'zigbee2mqtt')).toEqual({
-        publish: ['zigbee2mqtt/#', 'homeassistant/#', 'tsudoi/m1/d1/#'],
-        subscribe: ['zigbee2mqtt/#', 'homeassistant/status', 'tsudoi/m1/d1/#']
+      expect(filtersOf(format, 'zigbee2mqtt_m1')).toEqual({
+        publish: ['zigbee2mqtt_m1/#', 'homeassistant/#', 'tsudoi/m1/d1/#'],
+        subscribe: ['zigbee2mqtt_m1/#', 'homeassistant/status', 'tsudoi/m1/d1/#']
       })
     }
   })
@@ -79,6 +79,15 @@ describe('filters per format', () => {
       expect(filtersOf('esphome', topic)).toEqual({ publish: ['homeassistant/#', 'tsudoi/m1/d1/#'], subscribe: ['homeassistant/status', 'tsudoi/m1/d1/#'] })
     }
     expect(filtersOf('tasmota', 'tsudoi').publish).toEqual(['tele/tsudoi/#', 'stat/tsudoi/#', 'homeassistant/#', 'tsudoi/m1/d1/#'])
+  })
+
+  it('gives a firmware topic that is a whole shared root no filters of its own (issue 12: a device registered before the registry refused them)', () => {
+    for (const format of ['esphome', 'shelly', 'zigbee2mqtt', 'homeassistant'] as const) {
+      for (const topic of ['tele', 'cmnd', 'stat', 'zigbee2mqtt']) {
+        expect(filtersOf(format, topic)).toEqual({ publish: ['homeassistant/#', 'tsudoi/m1/d1/#'], subscribe: ['homeassistant/status', 'tsudoi/m1/d1/#'] })
+      }
+    }
+    expect(filtersOf('zigbee2mqtt', 'zigbee2mqtt/shop').publish).toEqual(['zigbee2mqtt/shop/#', 'homeassistant/#', 'tsudoi/m1/d1/#'])
   })
 
   it('leaves the native formats as they were', () => {
