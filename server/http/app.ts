@@ -24,7 +24,16 @@ export const routeModules: RouteModule[] = [sessionRoutes, meRoutes, adminRoutes
 /** Builds the HTTP app; it does not listen (only server/main.ts and the hub's start() do). */
 export async function buildHttpApp (ctx: HttpContext, sessionSecret: string, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {
   // pino's Logger and Fastify's FastifyBaseLogger differ only in optional typing details.
-  const app: FastifyInstance = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 256 * 1024, trustProxy: true })
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 256 * 1024,
+    // request.ip keys every rate limit (sign-in, join codes): X-Forwarded-For (and -Proto, -Host)
+    // is believed only from the proxies named in TSUDOI_TRUST_PROXY, else anyone could rotate it
+    // to walk past the limits (issue 12, item 6). From a trusted proxy, the client is the
+    // rightmost address that is not itself a trusted proxy (proxy-addr).
+    trustProxy: ctx.config.TSUDOI_TRUST_PROXY
+  })
   app.setErrorHandler(errorHandler)
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -3,12 +3,12 @@ import { TsudoiError } from '../errors.ts'
 import type { DeviceIdentity } from '../ingest/formats/format.ts'
 import type { DeviceFormat } from './device-formats.ts'
 import { hashSecret, newSecret, secretMatches } from './credentials.ts'
-import { claimDeviceTopic } from './device-topic.ts'
 import { slugFrom } from './ids.ts'
 import { type MemberPatch, type NewDevice, type NewMember, memberPatchSchema, newDeviceSchema, newMemberSchema } from './inputs.ts'
-import { registrySchema } from './schema.ts'
+import { ACTIVE_MEMBER, registrySchema } from './schema.ts'
 import { parse } from '../validation.ts'
 import type { Sector } from './sectors.ts'
+import { Sessions } from './sessions.ts'
 import { Workshops } from './workshops.ts'
 
 export interface Member {
@@ -48,9 +48,11 @@ const toDevice = (row: DeviceRow): Device => ({
 export class Registry {
   private db!: Database.Database
   readonly workshops: Workshops
+  readonly sessions: Sessions
 
   constructor (private readonly file: string, private readonly clock: () => number = Date.now) {
     this.workshops = new Workshops(() => this.db, clock)
+    this.sessions = new Sessions(() => this.db, clock)
   }
 
   open (): void {
@@ -58,6 +60,7 @@ export class Registry {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('foreign_keys = ON')
     this.db.exec(registrySchema)
+    this.sessions.purgeExpired()
   }
 
   close (): void {
@@ -134,6 +137,8 @@ export class Registry {
     this.requireMember(id)
     const accessKey = newSecret('tsk')
     this.db.prepare('UPDATE member SET access_key_hash = ? WHERE id = ?').run(hashSecret(accessKey), id)
+    // Sessions opened with the old key are over (a session's credential is the key's hash); the rows go too.
+    this.sessions.endMember(id)
     return accessKey
   }
 
@@ -152,18 +157,19 @@ export class Registry {
     this.requireMember(data.member)
     const id = data.id ?? slugFrom(data.name, 'd')
     const token = newSecret('tsd')
-    // Firmware topics are not namespaced by member: the topic's trees are checked against
-    // every other device's and written in one IMMEDIATE transaction (the write lock is
-    // taken before the check), so two registrations cannot both claim overlapping trees.
-    this.db.transaction(() => {
-      const topic = claimDeviceTopic(this.db, { id, member: data.member, format: data.format, topic: data.topic })
-      try {
-        this.db.prepare(`INSERT INTO device (id, member, name, format, topic, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-          .run(id, data.member, data.name, data.format, topic, hashSecret(token), this.clock())
-      } catch (error) {
-        throw uniqueViolation(error, `device ${id} already exists`)
-      }
-    }).immediate()
+    const topic = data.topic ?? (data.format === 'zigbee2mqtt' ? 'zigbee2mqtt' : id)
+    // Firmware topics are not namespaced by member: two devices on one topic would each
+    // receive the other's commands (cmnd/<topic>/#) and write into each other's tree.
+    const holder = this.db.prepare(`SELECT id FROM device WHERE topic = ? AND format NOT IN ('json', 'plain')`).pluck().get(topic) as string | undefined
+    if (holder !== undefined && !['json', 'plain'].includes(data.format)) {
+      throw new TsudoiError('CONFLICT', `topic ${topic} is already used by device ${holder}; give this device its own (Tasmota Topic, ESPHome topic_prefix, Zigbee2MQTT base_topic)`)
+    }
+    try {
+      this.db.prepare(`INSERT INTO device (id, member, name, format, topic, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(id, data.member, data.name, data.format, topic, hashSecret(token), this.clock())
+    } catch (error) {
+      throw uniqueViolation(error, `device ${id} already exists`)
+    }
     return { device: this.device(id)!, token }
   }
 
@@ -204,10 +210,6 @@ export class Registry {
     this.db.transaction(() => { for (const [id, time] of lastSeen) update.run(time, id) })()
   }
 }
-
-/** A member whose workshop has expired (and was not kept) can no longer sign in or connect. */
-const ACTIVE_MEMBER = `(m.workshop IS NULL OR NOT EXISTS (
-  SELECT 1 FROM workshop w WHERE w.id = m.workshop AND w.keep_members = 0 AND w.expires_at <= ?))`
 
 function uniqueViolation (error: unknown, message: string): unknown {
   return error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_CONSTRAINT') ? new TsudoiError('CONFLICT', message) : error

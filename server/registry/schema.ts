@@ -34,4 +34,27 @@ CREATE TABLE IF NOT EXISTS workshop (
   created_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Dashboard sign-ins (server/registry/sessions.ts). The cookie holds a random id; only its
+-- hash is kept. "credential" is the generation of the secret the session was opened with
+-- (a member's access_key_hash, or the admin token's generation): when it changes, the session
+-- is over. Deleting a member deletes its sessions (the foreign key).
+CREATE TABLE IF NOT EXISTS session (
+  id_hash TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+  member TEXT REFERENCES member(id) ON DELETE CASCADE,
+  credential TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  CHECK ((role = 'member') = (member IS NOT NULL))
+);
+CREATE INDEX IF NOT EXISTS session_by_member ON session (member);
+CREATE INDEX IF NOT EXISTS session_by_expiry ON session (expires_at);
 `
+
+/**
+ * SQL condition, over a member aliased `m`, true while that member may sign in or connect:
+ * a member whose workshop has expired (and was not kept) may not, from the moment of expiry,
+ * whether or not the expiry job has run yet. Takes one parameter: now (ms).
+ */
+export const ACTIVE_MEMBER = `(m.workshop IS NULL OR NOT EXISTS (
+  SELECT 1 FROM workshop w WHERE w.id = m.workshop AND w.keep_members = 0 AND w.expires_at <= ?))`

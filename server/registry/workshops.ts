@@ -108,7 +108,15 @@ export class Workshops {
     return (this.db().prepare('SELECT * FROM workshop WHERE ended = 0 AND expires_at <= ?').all(this.clock()) as WorkshopRow[]).map(toWorkshop)
   }
 
+  /**
+   * Expiry carried out. Members still in the workshop were not kept: their dashboard sessions
+   * go with it (they were refused from the moment of expiry already; see ACTIVE_MEMBER).
+   */
   markEnded (id: string): void {
-    this.db().prepare('UPDATE workshop SET ended = 1 WHERE id = ?').run(id)
+    const db = this.db()
+    db.transaction(() => {
+      db.prepare('DELETE FROM session WHERE member IN (SELECT id FROM member WHERE workshop = ?)').run(id)
+      db.prepare('UPDATE workshop SET ended = 1 WHERE id = ?').run(id)
+    })()
   }
 }

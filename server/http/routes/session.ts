@@ -29,8 +29,8 @@ export async function sessionRoutes (app: FastifyInstance, ctx: HttpContext): Pr
       : { role: caller.role }
   })
 
-  app.delete('/api/session', async (_request, reply) => {
-    ctx.auth.closeSession(reply)
+  app.delete('/api/session', async (request, reply) => {
+    ctx.auth.closeSession(request, reply, request.protocol === 'https')
     return reply.status(204).send()
   })
 }
