@@ -15,6 +15,7 @@ import { Auth } from './http/auth.ts'
 import type { HttpContext } from './http/context.ts'
 import { Activity } from './ingest/activity.ts'
 import { GroupCommitter } from './ingest/group-commit.ts'
+import { MetricCardinality } from './ingest/metric-cardinality.ts'
 import { IngestPipeline } from './ingest/pipeline.ts'
 import { RefusalReporter } from './ingest/refusal-reporter.ts'
 import { child, createRootLogger, type Log } from './log.ts'
@@ -65,7 +66,12 @@ export function createHub (config: Config, options: HubOptions = {}) {
   const reporter = new RefusalReporter(
     (topic, payload) => broker?.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {}),
     child(root, 'ingest'), metrics, bus, clock)
-  const pipeline = new IngestPipeline({ committer, reporter, activity, bus, metrics, maxPayload: config.TSUDOI_MAX_PAYLOAD, clock })
+  const cardinality = new MetricCardinality(config.TSUDOI_MAX_METRICS_PER_DEVICE)
+  // Revocation also means a rotated token; only a deleted device's metric count is forgotten.
+  bus.on('deviceRevoked', (id) => { if (registry.device(id) === undefined) cardinality.forget(id) })
+  const pipeline = new IngestPipeline({
+    committer, reporter, activity, bus, metrics, cardinality, log: child(root, 'ingest'), maxPayload: config.TSUDOI_MAX_PAYLOAD, clock
+  })
 
   let tcp: MqttListener | undefined
   let mqtts: MqttListener | undefined
@@ -105,6 +111,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
       registry.open()
       admin = resolveAdminToken(config.TSUDOI_DATA_DIR, config.TSUDOI_ADMIN_TOKEN)
       await store.open()
+      cardinality.seed(await store.deviceMetrics?.() ?? [])
       broker = await createBroker({
         authenticate: (id, token) => registry.authenticateDevice(id, token),
         pipeline, activity, bus, metrics, log: child(root, 'broker')

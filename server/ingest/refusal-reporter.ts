@@ -26,7 +26,8 @@ export class RefusalReporter {
     private readonly clock: () => number = Date.now
   ) {}
 
-  report (device: DeviceIdentity, topic: string, refusals: readonly Refusal[]): void {
+  /** `failure` is what a decoder threw (PROCESSING_FAILED): logged with its stack, never sent to the device. */
+  report (device: DeviceIdentity, topic: string, refusals: readonly Refusal[], failure?: unknown): void {
     const time = this.clock()
     for (const refusal of refusals) this.metrics.readingsRefused.inc({ code: refusal.code })
     const distinct = [...new Map(refusals.map((r) => [`${r.code}\u0000${r.message}`, r])).values()]
@@ -35,7 +36,7 @@ export class RefusalReporter {
       this.publish(errorsTopic(device.member, device.id), JSON.stringify({ code: refusal.code, message: refusal.message, topic, time }))
       this.remember(message)
       this.bus.emit('refusal', message)
-      this.logOnce(message)
+      this.logOnce(message, refusal.code === 'PROCESSING_FAILED' ? failure : undefined)
     }
   }
 
@@ -51,7 +52,7 @@ export class RefusalReporter {
     this.recentByDevice.set(refusal.device, list)
   }
 
-  private logOnce (refusal: DeviceRefusal): void {
+  private logOnce (refusal: DeviceRefusal, failure: unknown): void {
     const key = `${refusal.device}\u0000${refusal.code}`
     const last = this.lastLogged.get(key)
     if (last !== undefined && refusal.time - last.time < RELOG_AFTER_MS) {
@@ -59,6 +60,8 @@ export class RefusalReporter {
       return
     }
     this.lastLogged.set(key, { time: refusal.time, suppressed: 0 })
-    this.log.warn({ device: refusal.device, code: refusal.code, topic: refusal.topic, suppressedSinceLast: last?.suppressed ?? 0 }, refusal.message)
+    const fields = { device: refusal.device, code: refusal.code, topic: refusal.topic, suppressedSinceLast: last?.suppressed ?? 0 }
+    if (failure === undefined) this.log.warn(fields, refusal.message)
+    else this.log.error({ ...fields, err: failure }, refusal.message)
   }
 }

@@ -60,6 +60,8 @@ export interface ReadingStore {
   memberBuckets (query: MemberBucketQuery): Promise<MemberBucketValue[]>
   /** The metrics a member has readings of. */
   memberMetrics (member: string): Promise<string[]>
+  /** Every (device, metric) series held, for the per-device metric cap at start; a store without it starts the count afresh. */
+  deviceMetrics? (): Promise<Array<{ device: string, metric: string }>>
   /** Distinct members per metric and sector since a time (for the community overview). */
   presence (since: number): Promise<MetricPresence[]>
   /** Forgets every reading of a member (data deletion on request or workshop expiry). */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { metricSpec } from '../ingest/metric-catalog.ts'
+import { ensurePrivateDatabaseFile } from '../private-files.ts'
 import { floorTo } from './buckets.ts'
 import type {
   MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
@@ -21,6 +22,7 @@ export class SqliteReadingStore implements ReadingStore {
   constructor (private readonly file: string, private readonly synchronous: 'full' | 'normal' = 'full') {}
 
   async open (): Promise<void> {
+    ensurePrivateDatabaseFile(this.file)
     this.db = new Database(this.file)
     this.db.pragma('journal_mode = WAL')
     // FULL: a commit survives a power cut, not only a crash of the hub (the PUBACK promise).
@@ -156,6 +158,10 @@ export class SqliteReadingStore implements ReadingStore {
 
   async memberMetrics (member: string): Promise<string[]> {
     return this.db.prepare('SELECT DISTINCT metric FROM series WHERE member = ? ORDER BY metric').pluck().all(member) as string[]
+  }
+
+  async deviceMetrics (): Promise<Array<{ device: string, metric: string }>> {
+    return this.db.prepare('SELECT device, metric FROM series').all() as Array<{ device: string, metric: string }>
   }
 
   async presence (since: number): Promise<MetricPresence[]> {

@@ -39,7 +39,7 @@ describe('bad payloads through a real broker', () => {
     ['an oversized payload', 'telemetry', JSON.stringify({ temperature: 20, note: 'x'.repeat(2000) }), 'PAYLOAD_TOO_LARGE'],
     ['a plain topic with text', 'temperature', 'warm', 'NOT_A_NUMBER'],
     ['a plain topic with an invalid metric', 'Bad-Metric', '1', 'INVALID_METRIC_NAME'],
-    ['the errors topic, which only the hub writes', 'errors', '{}', 'UNKNOWN_TOPIC'],
+    ['the errors topic, which only the hub writes', 'errors', '{}', 'TOPIC_NOT_ALLOWED'],
     ['a value out of range', 'telemetry', '{"humidity": 140}', 'OUT_OF_RANGE']
   ]
 

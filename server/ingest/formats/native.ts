@@ -5,8 +5,6 @@ import { type DecodeResult, type DeviceIdentity, type PayloadFormat, nothing, re
 // Tsudoi's own format: tsudoi/<member>/<device>/telemetry (JSON object or backlog array),
 // tsudoi/<member>/<device>/<metric> (a plain number), …/status (online/offline).
 
-const RESERVED_LEAVES = new Set(['telemetry', 'status', 'errors'])
-
 export const nativeFormat: PayloadFormat = {
   publishFilters: (device) => [`${devicePrefix(device.member, device.id)}#`],
   subscribeFilters: (device) => [`${devicePrefix(device.member, device.id)}#`],
@@ -15,7 +13,9 @@ export const nativeFormat: PayloadFormat = {
     if (leaf === undefined) return null
     if (leaf === 'telemetry') return decodeTelemetry(payload.toString('utf8'))
     if (leaf === 'status') return decodeStatus(payload.toString('utf8'))
-    if (RESERVED_LEAVES.has(leaf)) return null // `errors` is written by the hub only
+    // The errors topic is the hub's voice to the device: a device writing there could pass
+    // its own words off as the hub's to its other connections. Refused, and not routed.
+    if (leaf === 'errors') return refused({ code: 'TOPIC_NOT_ALLOWED', message: `${topic} is written by the hub only` })
     return { candidates: [{ metric: leaf, value: payload.toString('utf8') }], refusals: [] }
   }
 }

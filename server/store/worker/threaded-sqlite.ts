@@ -42,6 +42,7 @@ export class ThreadedSqliteStore implements ReadingStore {
   memberBuckets (query: MemberBucketQuery): Promise<MemberBucketValue[]> { return this.reader.memberBuckets(query) }
   memberMetrics (member: string): Promise<string[]> { return this.reader.memberMetrics(member) }
   presence (since: number): Promise<MetricPresence[]> { return this.reader.presence(since) }
+  deviceMetrics (): Promise<Array<{ device: string, metric: string }>> { return this.reader.deviceMetrics() }
 
   async close (): Promise<void> {
     await this.writer?.close()

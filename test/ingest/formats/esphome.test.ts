@@ -45,9 +45,9 @@ describe('esphome <prefix>/sensor/<name>/state', () => {
     expect(publish(device, 'livingroom/debug', '[D][sensor:094]: \'Temperature\': Sending state 21.50000 °C')).toEqual(readings())
   })
 
-  it('refuses topics outside the grammar and outside the device', () => {
-    expect(publish(device, 'livingroom/whatever', '1'))
-      .toEqual({ accepted: [], refusals: [{ code: 'UNKNOWN_TOPIC', message: 'topic livingroom/whatever is not part of the esphome format' }] })
+  it('routes a topic of its own tree that holds no reading, and refuses one outside the device', () => {
+    // Not a reading, but the device's to publish: routed without a refusal (issue 12, item 9).
+    expect(publish(device, 'livingroom/whatever', '1')).toEqual(readings())
     expect(publish(device, 'kitchen/sensor/temperature/state', '21'))
       .toEqual({ accepted: [], refusals: [{ code: 'TOPIC_NOT_ALLOWED', message: `device ${device.id} may not publish to kitchen/sensor/temperature/state` }] })
   })

@@ -91,9 +91,8 @@ describe('shelly <prefix>/events/rpc and <prefix>/online', () => {
       .toEqual({ accepted: [], refusals: [{ code: 'UNKNOWN_SHAPE', message: 'online must be "true" or "false"' }] })
   })
 
-  it('refuses unknown and foreign topics', () => {
-    expect(publish(device, 'shellyplus2pm-c4d8d5/status/switch:0/extra', '{}'))
-      .toEqual({ accepted: [], refusals: [{ code: 'UNKNOWN_TOPIC', message: 'topic shellyplus2pm-c4d8d5/status/switch:0/extra is not part of the shelly format' }] })
+  it('routes its own topics that hold no reading, and refuses foreign ones', () => {
+    expect(publish(device, 'shellyplus2pm-c4d8d5/status/switch:0/extra', '{}')).toEqual(readings())
     expect(publish(device, 'shellies/shelly1-ABC/relay/0', 'on'))
       .toEqual({ accepted: [], refusals: [{ code: 'TOPIC_NOT_ALLOWED', message: `device ${device.id} may not publish to shellies/shelly1-ABC/relay/0` }] })
   })

@@ -130,9 +130,8 @@ describe('tasmota STATE, LWT and stat/', () => {
     expect(publish(device, 'tele/tasmota_5F1A3C/INFO1', '{"Info1":{"Module":"Generic","Version":"13.1.0"}}')).toEqual(readings())
   })
 
-  it('refuses an unknown tele leaf, another device\'s topic and a command topic', () => {
-    expect(publish(device, 'tele/tasmota_5F1A3C/FOO', '{}'))
-      .toEqual({ accepted: [], refusals: [{ code: 'UNKNOWN_TOPIC', message: 'topic tele/tasmota_5F1A3C/FOO is not part of the tasmota format' }] })
+  it('routes an unknown tele leaf; refuses another device\'s topic and a command topic', () => {
+    expect(publish(device, 'tele/tasmota_5F1A3C/FOO', '{}')).toEqual(readings())
     expect(publish(device, 'tele/tasmota_OTHER/SENSOR', '{"DS18B20":{"Temperature":21}}'))
       .toEqual({ accepted: [], refusals: [{ code: 'TOPIC_NOT_ALLOWED', message: `device ${device.id} may not publish to tele/tasmota_OTHER/SENSOR` }] })
     expect(publish(device, 'cmnd/tasmota_5F1A3C/POWER', 'ON'))
