@@ -43,5 +43,9 @@ export function canonicalOf (metric: string): string {
 
 /** A custom metric (any valid name outside the catalogue) is kept as a unit-less gauge. */
 export function metricSpec (name: string): MetricSpec {
-  return metricCatalog[name] ?? metricCatalog[canonicalOf(name)] ?? { unit: '', kind: 'gauge', min: -Number.MAX_VALUE, max: Number.MAX_VALUE }
+  return catalogued(name) ?? catalogued(canonicalOf(name)) ?? { unit: '', kind: 'gauge', min: -Number.MAX_VALUE, max: Number.MAX_VALUE }
 }
+
+// Own entries only: a metric a device names `constructor` would otherwise get Object's
+// constructor as its spec — no range, no unit, no kind.
+const catalogued = (name: string): MetricSpec | undefined => Object.hasOwn(metricCatalog, name) ? metricCatalog[name] : undefined
