@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../server/config.ts'
@@ -13,13 +13,14 @@ import { showEvents, stopOnSignals } from './terminal.ts'
 // what suppression looks like — a week of history, then live data every 10 s. Ctrl-C stops
 // the simulator, then the hub (its acknowledged readings are durable before it stops).
 // Settings come from the environment like the hub's own (TSUDOI_*); without a
-// TSUDOI_DATA_DIR the demo runs in a fresh temporary directory.
+// TSUDOI_DATA_DIR the demo runs in a fresh temporary directory, removed when it stops.
 
 const DEMO_SECTORS = 'restaurant:5,accommodation:3,fishery:3,aquaculture:3,agriculture:2'
 const SHOWCASE_SECTOR = 'restaurant'
 
 async function main (): Promise<number> {
-  const dataDir = process.env.TSUDOI_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tsudoi-demo-'))
+  const temporary = process.env.TSUDOI_DATA_DIR === undefined || process.env.TSUDOI_DATA_DIR === ''
+  const dataDir = temporary ? mkdtempSync(join(tmpdir(), 'tsudoi-demo-')) : process.env.TSUDOI_DATA_DIR!
   const config = loadConfig({ TSUDOI_LOG_LEVEL: 'error', ...process.env, TSUDOI_DATA_DIR: dataDir })
   const hub = createHub(config)
   await hub.start()
@@ -53,6 +54,8 @@ async function main (): Promise<number> {
   } finally {
     await hub.stop()
     release()
+    // A week of readings for 16 members is ~30 MB: nothing of a throwaway demo stays behind.
+    if (temporary) rmSync(dataDir, { recursive: true, force: true })
   }
   return code
 }

@@ -8,12 +8,20 @@ type Provisioned = Extract<SimEvent, { type: 'provisioned' }>
 /**
  * Ctrl-C or SIGTERM says `message` above the status line and aborts the returned signal; a
  * second one exits at once. `release` takes the handlers off again.
+ *
+ * A terminal's Ctrl-C goes to the whole process group: under `npm run demo` the process gets it
+ * from the terminal and once more from tsx, which relays its own copy to its child. Signals
+ * within `sameWithinMs` of the first are that one Ctrl-C, not a second.
  */
-export function stopOnSignals (line: StatusLine, message: string): { signal: AbortSignal, release: () => void } {
+export function stopOnSignals (line: StatusLine, message: string, sameWithinMs = 1000, now: () => number = () => performance.now()): { signal: AbortSignal, release: () => void } {
   const controller = new AbortController()
-  let interrupts = 0
+  let first: number | undefined
   const stop = (): void => {
-    if (++interrupts > 1) process.exit(130) // a second Ctrl-C means now
+    if (first !== undefined) {
+      if (now() - first > sameWithinMs) process.exit(130) // a second Ctrl-C means now
+      return
+    }
+    first = now()
     line.note(message)
     controller.abort()
   }
