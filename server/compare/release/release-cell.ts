@@ -1,7 +1,8 @@
 import { DECILES_FROM, QUARTILES_FROM, assertK } from '../bucket-stats.ts'
-import { mean, quantile } from '../quantile.ts'
+import { mean } from '../quantile.ts'
 import { countBand } from './count-band.ts'
 import { type PerturbationParams, cellMultiplier, memberFactor } from './perturbation.ts'
+import { smoothQuantile } from './smooth-quantile.ts'
 
 // One cell of a release — one metric, cohort, normalisation, bucket size and bucket — from
 // the true per-member values in it. Pure and deterministic: the same cell and contributions
@@ -60,7 +61,7 @@ export function releaseCell (cell: CellId, contributions: readonly Contribution[
   // perturbation, so publishing both gives nothing to average.
   const key = [cell.series, cell.size, cell.time, ...[...members.keys()].sort()]
   const figure = (statistic: string, value: number): number => value * cellMultiplier(secret, perturbation, key, statistic)
-  const at = (percent: number): number => figure(`p${percent}`, quantile(sorted, percent))
+  const at = (percent: number): number => figure(`p${percent}`, smoothQuantile(sorted, percent))
   const n = members.size
   const band = countBand(n, params.k)
   const shownMean = figure('mean', mean(sorted))
