@@ -18,6 +18,6 @@ export function deviceCredentials (device: Device, token: string, mqtt: MqttEndp
       topic: `${devicePrefix(device.member, device.id)}telemetry`,
       errorsTopic: `${devicePrefix(device.member, device.id)}errors`
     },
-    setup: deviceSetup({ id: device.id, member: device.member, token, topic: device.topic }, mqtt)
+    setup: deviceSetup({ id: device.id, member: device.member, token, topic: device.topic, format: device.format }, mqtt)
   }
 }

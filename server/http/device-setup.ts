@@ -1,13 +1,18 @@
+import type { DeviceFormat } from '../registry/device-formats.ts'
 import type { MqttEndpoints } from './context.ts'
 
-export interface SetupDevice { id: string, member: string, token: string, topic: string }
+export interface SetupDevice { id: string, member: string, token: string, topic: string, format?: DeviceFormat }
 
 /**
  * Copy-paste set-up for the firmware an attendee is likely to hold, filled in with the hub's
  * address and the device's credentials. Each block follows its firmware's own documentation:
  * Tasmota console commands (tasmota.github.io/docs/MQTT), the ESPHome `mqtt:` component
  * (esphome.io/components/mqtt), Shelly Gen2 MQTT settings (shelly-api-docs, Mqtt.SetConfig),
- * an Arduino/ESP32 sketch with PubSubClient, and a mosquitto_pub line.
+ * an Arduino/ESP32 sketch with PubSubClient, and a mosquitto_pub line; for a Zigbee2MQTT
+ * bridge, the `mqtt:` section of its configuration.yaml
+ * (zigbee2mqtt.io/guide/configuration/mqtt.html).
+ * `device.topic` is the device's own topic (server/registry/topic-trees.ts): never a shared
+ * default such as Zigbee2MQTT's `zigbee2mqtt`, which every member's bridge would otherwise use.
  */
 export function deviceSetup (device: SetupDevice, mqtt: MqttEndpoints) {
   const telemetry = `tsudoi/${device.member}/${device.id}/telemetry`
@@ -34,8 +39,20 @@ export function deviceSetup (device: SetupDevice, mqtt: MqttEndpoints) {
       `Password: ${device.token}`,
       'RPC status notifications over MQTT: on; Generic status update over MQTT: on'
     ].join('\n'),
-    arduino: arduinoSketch(device, mqtt, telemetry, status)
+    arduino: arduinoSketch(device, mqtt, telemetry, status),
+    ...(device.format === 'zigbee2mqtt' ? { zigbee2mqtt: zigbee2mqttConfig(device, mqtt) } : {})
   }
+}
+
+function zigbee2mqttConfig (device: SetupDevice, mqtt: MqttEndpoints): string {
+  return [
+    '# configuration.yaml: replace the mqtt: section',
+    'mqtt:',
+    `  base_topic: ${device.topic}`,
+    `  server: mqtt://${mqtt.host}:${mqtt.port}`,
+    `  user: ${device.id}`,
+    `  password: "${device.token}"`
+  ].join('\n')
 }
 
 function arduinoSketch (device: SetupDevice, mqtt: MqttEndpoints, telemetry: string, status: string): string {

@@ -49,7 +49,9 @@ export const errorsSchema = z.looseObject({ errors: z.array(refusalSchema) })
 
 /** The hub's copy-paste set-up per firmware, filled in with a new device's credentials (server/http/device-setup.ts). */
 export const setupSchema = z.looseObject({
-  tasmota: z.string(), esphome: z.string(), shelly: z.string(), arduino: z.string(), mosquittoPub: z.string()
+  tasmota: z.string(), esphome: z.string(), shelly: z.string(), arduino: z.string(), mosquittoPub: z.string(),
+  // Only for a Zigbee2MQTT bridge: its configuration.yaml with the bridge's own base_topic.
+  zigbee2mqtt: z.optional(z.string())
 })
 export type SetupBlocks = z.infer<typeof setupSchema>
 

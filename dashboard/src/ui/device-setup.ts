@@ -6,7 +6,7 @@ import { h } from './dom.ts'
 import { tabs } from './tabs.ts'
 
 /** The firmware the hub writes set-up for (server/http/device-setup.ts), in the order offered. */
-export const firmwares = ['tasmota', 'esphome', 'shelly', 'arduino', 'mosquittoPub'] as const
+export const firmwares = ['tasmota', 'esphome', 'shelly', 'zigbee2mqtt', 'arduino', 'mosquittoPub'] as const
 export type Firmware = typeof firmwares[number]
 
 // Which set-up fits a device of each format: native devices publish Tsudoi JSON (a sketch or
@@ -18,12 +18,13 @@ const FOR_FORMAT: Record<string, readonly Firmware[]> = {
   tasmota: ['tasmota', 'mosquittoPub'],
   esphome: ['esphome', 'mosquittoPub'],
   shelly: ['shelly', 'mosquittoPub'],
+  zigbee2mqtt: ['zigbee2mqtt', 'mosquittoPub'],
   // `auto` (what a workshop join makes) accepts Tasmota, ESPHome and Shelly alike.
   auto: ['tasmota', 'esphome', 'shelly', 'arduino', 'mosquittoPub']
 }
 export const firmwaresFor = (format: string): readonly Firmware[] => FOR_FORMAT[format] ?? ['mosquittoPub']
 
-const BLOCK_CLASS: Record<Firmware, string> = { tasmota: 'tasmota', esphome: 'esphome', shelly: 'shelly', arduino: 'sketch', mosquittoPub: 'cli' }
+const BLOCK_CLASS: Record<Firmware, string> = { tasmota: 'tasmota', esphome: 'esphome', shelly: 'shelly', zigbee2mqtt: 'zigbee2mqtt', arduino: 'sketch', mosquittoPub: 'cli' }
 
 export interface SetupInfo extends MqttSettings {
   format: string
