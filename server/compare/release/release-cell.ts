@@ -1,8 +1,7 @@
 import { DECILES_FROM, QUARTILES_FROM, assertK } from '../bucket-stats.ts'
-import { mean } from '../quantile.ts'
+import { mean, quantile } from '../quantile.ts'
 import { countBand } from './count-band.ts'
 import { type PerturbationParams, cellMultiplier, memberFactor } from './perturbation.ts'
-import { smoothQuantile } from './smooth-quantile.ts'
 
 // One cell of a release — one metric, cohort, normalisation, bucket size and bucket — from
 // the true per-member values in it. Pure and deterministic: the same cell and contributions
@@ -61,7 +60,11 @@ export function releaseCell (cell: CellId, contributions: readonly Contribution[
   // perturbation, so publishing both gives nothing to average.
   const key = [cell.series, cell.size, cell.time, ...[...members.keys()].sort()]
   const figure = (statistic: string, value: number): number => value * cellMultiplier(secret, perturbation, key, statistic)
-  const at = (percent: number): number => figure(`p${percent}`, smoothQuantile(sorted, percent))
+  // Quantiles by definition 7 (../quantile.ts) of the PERTURBED values: robust to one large
+  // business, unlike a weighted estimator (Harrell–Davis gave a 90th-percentile median error
+  // of 207 % on 50 simulated shops, definition 7 16 %), and never a true value: each is a
+  // member's factor-scaled contribution, or between two, times the cell key.
+  const at = (percent: number): number => figure(`p${percent}`, quantile(sorted, percent))
   const n = members.size
   const band = countBand(n, params.k)
   const shownMean = figure('mean', mean(sorted))
