@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { tighten } from './private-files.ts'
 import { newSecret } from './registry/credentials.ts'
 
 /**
@@ -10,7 +11,10 @@ import { newSecret } from './registry/credentials.ts'
 export function resolveAdminToken (dataDir: string, fromEnv: string | undefined): { token: string, generated: boolean } {
   if (fromEnv !== undefined) return { token: fromEnv, generated: false }
   const file = join(dataDir, 'admin-token')
-  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), generated: false }
+  if (existsSync(file)) {
+    tighten(file)
+    return { token: readFileSync(file, 'utf8').trim(), generated: false }
+  }
   const token = newSecret('tsa')
   writeFileSync(file, `${token}\n`, { mode: 0o600 })
   return { token, generated: true }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Aedes } from 'aedes'
@@ -20,6 +19,7 @@ import { IngestPipeline } from './ingest/pipeline.ts'
 import { RefusalReporter } from './ingest/refusal-reporter.ts'
 import { child, createRootLogger, type Log } from './log.ts'
 import { createMetrics } from './metrics.ts'
+import { ensurePrivateDir } from './private-files.ts'
 import { reachableHost } from './network-address.ts'
 import { Registry } from './registry/registry.ts'
 import type { Reading, ReadingStore } from './store/reading-store.ts'
@@ -107,7 +107,10 @@ export function createHub (config: Config, options: HubOptions = {}) {
     get wsUrl (): string { return `ws://${displayHost(config.TSUDOI_HOST)}:${httpPort}${MQTT_WS_PATH}` },
 
     async start (): Promise<void> {
-      mkdirSync(config.TSUDOI_DATA_DIR, { recursive: true })
+      const dataDir = ensurePrivateDir(config.TSUDOI_DATA_DIR)
+      if (dataDir.tightenedFrom !== undefined) {
+        log.warn({ dir: config.TSUDOI_DATA_DIR, was: dataDir.tightenedFrom.toString(8), now: '700' }, 'data dir was open to other accounts; made it private')
+      }
       registry.open()
       admin = resolveAdminToken(config.TSUDOI_DATA_DIR, config.TSUDOI_ADMIN_TOKEN)
       await store.open()

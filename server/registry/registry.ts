@@ -6,6 +6,7 @@ import { hashSecret, newSecret, secretMatches } from './credentials.ts'
 import { slugFrom } from './ids.ts'
 import { type MemberPatch, type NewDevice, type NewMember, memberPatchSchema, newDeviceSchema, newMemberSchema } from './inputs.ts'
 import { ACTIVE_MEMBER, registrySchema } from './schema.ts'
+import { ensurePrivateDatabaseFile } from '../private-files.ts'
 import { parse } from '../validation.ts'
 import type { Sector } from './sectors.ts'
 import { Sessions } from './sessions.ts'
@@ -56,6 +57,7 @@ export class Registry {
   }
 
   open (): void {
+    ensurePrivateDatabaseFile(this.file)
     this.db = new Database(this.file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('foreign_keys = ON')

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import { closeSync, fchmodSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import { PRIVATE_FILE_MODE } from '../../private-files.ts'
 import type { Reading } from '../reading-store.ts'
 
 export interface Refusal { status?: number, message: string }
@@ -17,8 +18,10 @@ export class DeadLetterFile {
     const entry: DeadLetterEntry = { at: now.toISOString(), message: refusal.message, reading }
     if (refusal.status !== undefined) entry.status = refusal.status
     if (this.toLine !== undefined) entry.line = this.toLine(reading)
-    const fd = openSync(this.file, 'a')
+    // The readings are a member's raw data: only the hub's account may read them (also a file an older hub made).
+    const fd = openSync(this.file, 'a', PRIVATE_FILE_MODE)
     try {
+      fchmodSync(fd, PRIVATE_FILE_MODE)
       writeSync(fd, `${JSON.stringify(entry)}\n`)
       fsyncSync(fd)
     } finally {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { ensurePrivateDatabaseFile } from '../../private-files.ts'
 import type { Reading } from '../reading-store.ts'
 
 // The on-disk queue between an acknowledgement and InfluxDB (DESIGN.md: "An acknowledgement
@@ -43,6 +44,7 @@ export class DiskQueue {
   constructor (private readonly options: DiskQueueOptions) {}
 
   open (): void {
+    ensurePrivateDatabaseFile(this.options.file)
     this.db = new Database(this.options.file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${(this.options.synchronous ?? 'full').toUpperCase()}`)

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { ensurePrivateDir } from '../../private-files.ts'
 import { join } from 'node:path'
 import { TsudoiError } from '../../errors.ts'
 import type { Log } from '../../log.ts'
@@ -13,6 +13,7 @@ import { DiskQueue } from './disk-queue.ts'
 import type { QueueWriterOptions, QueueWriterRequest } from './queue-writer.ts'
 import { SeriesNumbers, transferOf } from '../worker/series-numbers.ts'
 import { WorkerChannel } from '../worker/worker-channel.ts'
+import { siblingModule } from '../../sibling-module.ts'
 import { Drainer, type DrainerStats, type DrainerTuning, type Timers } from './drainer.ts'
 
 export interface QueuedStoreOptions {
@@ -90,9 +91,9 @@ export class QueuedReadingStore implements ReadingStore {
    * so the first contact (which logs the server's version) is not awaited.
    */
   async open (): Promise<void> {
-    mkdirSync(this.options.dir, { recursive: true })
+    ensurePrivateDir(this.options.dir)
     this.queue.open()
-    this.writer = await WorkerChannel.start<QueueWriterRequest>(new URL('./queue-writer.ts', import.meta.url), this.writerOptions, 'queue writer')
+    this.writer = await WorkerChannel.start<QueueWriterRequest>(siblingModule('./queue-writer', import.meta.url), this.writerOptions, 'queue writer')
     this.drainer.start()
     this.options.influx.open().catch((error: unknown) => {
       this.options.log?.warn({ err: error, depth: this.queue.depth() }, 'InfluxDB unreachable at startup; readings wait in the queue')
