@@ -82,11 +82,13 @@ export function treesOverlap (a: TopicTree, b: TopicTree): boolean {
   return true
 }
 
-// MQTT forbids NUL and discourages the other control characters in topics [MQTT-1.5.3-2];
-// a lone surrogate cannot be encoded as UTF-8 [MQTT-1.5.3-1]; wildcards [MQTT-4.7.1] and
-// spaces no firmware accepts in a topic setting.
+// MQTT forbids NUL and discourages the other control characters and Unicode noncharacters
+// in topics [MQTT-1.5.3-2]; a lone surrogate cannot be encoded as UTF-8 [MQTT-1.5.3-1];
+// wildcards [MQTT-4.7.1] and spaces no firmware accepts in a topic setting.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 const LONE_SURROGATE = /\p{Cs}/u
+/** U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF, U+1FFFE, …). */
+const NONCHARACTER = /[\u{fdd0}-\u{fdef}\u{fffe}\u{ffff}\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\u{ffffe}\u{fffff}\u{10fffe}\u{10ffff}]/u
 const FORBIDDEN = /[+#\s]/
 
 /** Why `topic` cannot be written as a topic setting at all, or undefined. */
@@ -95,6 +97,7 @@ function shapeProblem (topic: string): string | undefined {
   if (topic.length > MAX_TOPIC_LENGTH) return `is longer than ${MAX_TOPIC_LENGTH} characters`
   if (CONTROL.test(topic)) return 'holds a control character'
   if (LONE_SURROGATE.test(topic)) return 'is not valid UTF-8'
+  if (NONCHARACTER.test(topic)) return 'holds a Unicode noncharacter'
   if (FORBIDDEN.test(topic)) return 'holds a space or a wildcard (+, #)'
   if (topic.startsWith('/')) return 'starts with /'
   if (topic.endsWith('/')) return 'ends with /'
