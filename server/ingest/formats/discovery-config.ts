@@ -1,6 +1,6 @@
 import type { Refusal } from '../validate.ts'
 import { isPlainObject } from './native.ts'
-import { readObject } from './payload.ts'
+import { own, readObject } from './payload.ts'
 
 // Home Assistant MQTT discovery configs, read into the few facts Tsudoi needs: where an
 // entity's state arrives, how to pick its value, what it measures and in which unit.
@@ -61,7 +61,7 @@ const SHARED = ['~', 'state_topic', 'availability', 'availability_topic', 'paylo
 /** Full option names, and `~` at either end of a `…_topic` value replaced by the base topic. */
 function expand (raw: Record<string, unknown>, inheritedBase?: string): Record<string, unknown> {
   const config: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(raw)) config[ABBREVIATIONS[key] ?? key] = value
+  for (const [key, value] of Object.entries(raw)) config[own(ABBREVIATIONS, key) ?? key] = value
   const base = typeof config['~'] === 'string' ? config['~'] : inheritedBase
   if (base === undefined) return config
   for (const [key, value] of Object.entries(config)) {

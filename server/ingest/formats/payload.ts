@@ -19,6 +19,15 @@ export function readObject (payload: Buffer | string, what = 'payload'): { value
   return { value: read.value }
 }
 
+/**
+ * `table[key]` for a key that came from a device (a JSON key, a component, a unit): only the
+ * table's own entries. A plain lookup would find Object.prototype's members for keys such as
+ * `constructor`, `toString` or `__proto__`, and a decoder would run with a function as its field.
+ */
+export function own<T> (table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined
+}
+
 /** `value_json.a.b` for a path ['a', 'b']; undefined when any step is missing. */
 export function dig (value: unknown, path: readonly string[]): unknown {
   let at = value

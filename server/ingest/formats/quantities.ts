@@ -1,3 +1,4 @@
+import { own } from './payload.ts'
 import { customMetric, sensorMetric, slug } from './sensor-metric.ts'
 import { type Convert, conversionFor, same, unitFits } from './units.ts'
 
@@ -103,8 +104,8 @@ export type Resolved =
  * a sensor nothing identifies becomes a custom metric named after it.
  */
 export function resolveSensor ({ name, deviceClass, unit }: SensorDescription): Resolved {
-  let quantity = (deviceClass !== undefined ? DEVICE_CLASSES[deviceClass] : undefined) ??
-    (unit !== undefined ? UNIT_QUANTITIES[unit.trim()] : undefined)
+  let quantity = (deviceClass !== undefined ? own(DEVICE_CLASSES, deviceClass) : undefined) ??
+    (unit !== undefined ? own(UNIT_QUANTITIES, unit.trim()) : undefined)
   let rest = name
   if (quantity !== undefined) {
     rest = fromName(name, quantity)?.rest ?? name

@@ -2,7 +2,7 @@ import type { Candidate } from '../validate.ts'
 import { type DecodeResult, nothing, refused } from './format.ts'
 import { type FirmwareRules, firmwareFormat, under } from './firmware.ts'
 import { isPlainObject } from './native.ts'
-import { dig, readObject } from './payload.ts'
+import { dig, own, readObject } from './payload.ts'
 import { sensorMetric } from './sensor-metric.ts'
 import { conversionFor, convert } from './units.ts'
 
@@ -95,7 +95,7 @@ function componentCandidates (component: string, status: Record<string, unknown>
   const [type = '', id = '0'] = component.split(':')
   const label = id === '0' ? undefined : component
   const candidates: Candidate[] = []
-  for (const { quantity, path, unit } of COMPONENTS[type] ?? []) {
+  for (const { quantity, path, unit } of own(COMPONENTS, type) ?? []) {
     const value = dig(status, path)
     if (value === undefined || value === null) continue // absent from a partial notification, or not measured
     candidates.push({ metric: sensorMetric(quantity, label), value: convert(value, conversionFor(quantity, unit)!) })

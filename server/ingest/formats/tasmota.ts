@@ -2,7 +2,7 @@ import type { Refusal } from '../validate.ts'
 import { type DecodeResult, type DeviceIdentity, nothing, refused } from './format.ts'
 import { type FirmwareRules, firmwareFormat, under } from './firmware.ts'
 import { decodeStatus, isPlainObject } from './native.ts'
-import { readObject } from './payload.ts'
+import { own, readObject } from './payload.ts'
 import { type SensorValue, keepApart } from './sensor-metric.ts'
 import { conversionFor, convert } from './units.ts'
 
@@ -34,6 +34,13 @@ const FIELDS: Record<string, Field> = {
 }
 /** `Total` means kWh only in ENERGY; elsewhere (counters, gas meters) it is something else. */
 const ENERGY_FIELDS: Record<string, Field> = { ...FIELDS, Total: { quantity: 'energy' } }
+
+/**
+ * Channels of one meter field (`"Power":[52,5]`): real meters have a few (Tasmota's energy
+ * driver handles up to 8 phases). Past this the array is not a meter's, and each element
+ * would become a metric of its own (test/security/cases/payload-firmware.ts, tasmota-14).
+ */
+const MAX_CHANNELS = 16
 
 /** Tasmota's choices: hPa, or mmHg (SetOption24), or inHg (SetOption24 + SetOption139). */
 const TASMOTA_PRESSURE_UNITS = new Set(['hPa', 'mmHg', 'inHg'])
@@ -94,13 +101,17 @@ export function decodeSensors (body: Record<string, unknown>): DecodeResult {
   for (const [sensor, fields] of sensorsIn(body)) {
     const table = sensor === 'ENERGY' ? ENERGY_FIELDS : FIELDS
     for (const [name, raw] of Object.entries(fields)) {
-      const field = table[name]
+      const field = own(table, name)
       if (field === undefined) continue
       const conversion = field.unit === undefined ? conversionFor(field.quantity, undefined) : units[field.unit]
       if (conversion === undefined) continue // refused once above
       const quantity = INTERNAL.has(sensor.toUpperCase()) && field.quantity === 'temperature' ? 'device_temperature' : field.quantity
       // Multi-channel meters (Shelly 2.5, Sonoff Dual R3) send arrays: one value per channel.
       const channels = Array.isArray(raw) ? raw : [raw]
+      if (channels.length > MAX_CHANNELS) {
+        refusals.push({ code: 'UNKNOWN_SHAPE', message: `${sensor}.${name} has ${channels.length} channels; a meter has at most ${MAX_CHANNELS}` })
+        continue
+      }
       channels.forEach((value, index) => {
         const label = Array.isArray(raw) ? `${sensor}-${index + 1}` : sensor
         values.push({ quantity, sensor: label, value: convert(value, conversion) })

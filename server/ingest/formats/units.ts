@@ -1,4 +1,5 @@
 import { toNumber } from '../validate.ts'
+import { own } from './payload.ts'
 
 // Unit conversions into the catalogue's units (metric-catalog.ts). Keyed by the canonical
 // metric, then by the unit string as firmware spells it (Home Assistant's
@@ -12,7 +13,9 @@ const times = (factor: number): Convert => (value) => value * factor
 
 const temperature: Record<string, Convert> = {
   '°C': same, C: same, '℃': same,
-  '°F': (f) => (f - 32) * 5 / 9, F: (f) => (f - 32) * 5 / 9, '℉': (f) => (f - 32) * 5 / 9,
+  // Divided, not multiplied by 5 first: (1e308 − 32) × 5 overflows to Infinity, and a finite
+  // reading far out of range must be refused as OUT_OF_RANGE, not NOT_FINITE.
+  '°F': (f) => (f - 32) / 1.8, F: (f) => (f - 32) / 1.8, '℉': (f) => (f - 32) / 1.8,
   K: (k) => k - 273.15
 }
 const volume: Record<string, Convert> = {
@@ -48,9 +51,9 @@ const conversions: Record<string, Record<string, Convert>> = {
  */
 export function conversionFor (metric: string, unit: string | undefined): Convert | undefined {
   if (unit === undefined || unit.trim() === '') return same
-  const table = conversions[metric]
+  const table = own(conversions, metric)
   if (table === undefined) return same // a custom metric keeps whatever unit it came in
-  return table[unit.trim()]
+  return own(table, unit.trim())
 }
 
 /** Does this unit belong to this metric? (used to weigh a guess from a sensor's name) */
@@ -66,5 +69,9 @@ export function convert (value: unknown, conversion: Convert): unknown {
   if (conversion === same) return value
   const number = toNumber(value)
   if (number === undefined || !Number.isFinite(number)) return value
-  return Number(conversion(number).toPrecision(12))
+  const converted = conversion(number)
+  // A finite reading that a factor pushes past the largest double (1e308 kW → W) is still
+  // finite on the device: the largest double keeps it refused as OUT_OF_RANGE.
+  if (!Number.isFinite(converted)) return Math.sign(converted) * Number.MAX_VALUE
+  return Number(converted.toPrecision(12))
 }

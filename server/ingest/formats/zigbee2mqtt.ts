@@ -2,7 +2,7 @@ import type { Candidate, Refusal } from '../validate.ts'
 import { type DecodeResult, type DeviceIdentity, nothing, refused } from './format.ts'
 import { learnedUnit } from './discovery.ts'
 import { firmwareFormat, under } from './firmware.ts'
-import { readAvailability, readObject } from './payload.ts'
+import { own, readAvailability, readObject } from './payload.ts'
 import { sensorMetric } from './sensor-metric.ts'
 import { conversionFor, convert } from './units.ts'
 
@@ -75,7 +75,7 @@ function decodeState (device: DeviceIdentity, topic: string, name: string, paylo
   const candidates: Candidate[] = []
   const refusals: Refusal[] = []
   for (const [key, value] of Object.entries(state)) {
-    const field = FIELDS[key]
+    const field = own(FIELDS, key)
     if (field === undefined || value === null) continue
     // Before Zigbee2MQTT 2.0 `illuminance` was a raw value and `illuminance_lux` the lux.
     if (key === 'illuminance' && state.illuminance_lux !== undefined) continue
