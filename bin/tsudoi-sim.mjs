@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// `npx tsudoi-sim`: the simulator is TypeScript, run through tsx's loader (no build step).
-import { register } from 'tsx/esm/api'
+// `npx tsudoi-sim`: the simulator, from source through tsx in a checkout, else from build/ (see run-entry.mjs).
+import { runEntry } from './run-entry.mjs'
 
-register()
-await import('../device-sim/cli.ts')
+await runEntry('device-sim/cli')

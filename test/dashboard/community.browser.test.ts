@@ -15,27 +15,7 @@ describe('community page (browser)', () => {
 
   it('shows the community in Japanese: counts, sectors, and each comparison drawn with its summary', async () => {
     const context = await browser.newContext(DESKTOP)
-    // When the first view is usable (heading, counters, sectors), timed inside the page from
-    // navigation start so the test's own overhead does not count. The best of three fresh
-    // loads: the machine is shared, and one load that lands on a busy moment says nothing
-    // about the page; a regression (a request waterfall, a blocking bundle) slows all three.
-    const usable: number[] = []
-    for (let i = 0; i < 3; i++) {
-      const fresh = await browser.newContext({ locale: 'ja-JP' })
-      await fresh.addInitScript(() => {
-        new MutationObserver((_, observer) => {
-          if (document.querySelector('.sector-list') === null) return
-          ;(window as unknown as { usableAt: number }).usableAt = performance.now()
-          observer.disconnect()
-        }).observe(document, { subtree: true, childList: true })
-      })
-      const p = await fresh.newPage()
-      await p.goto(`${t.hub.httpUrl}/`)
-      await p.locator('.sector-list').waitFor()
-      usable.push(await p.evaluate(() => (window as unknown as { usableAt: number }).usableAt))
-      await fresh.close()
-    }
-    expect(Math.min(...usable)).toBeLessThan(1000)
+    // How fast the first view is usable is measured by the bench (bench/, dashboard section), not asserted here.
 
     const { page, problems } = await watchedPage(context)
     await page.goto(`${t.hub.httpUrl}/`)

@@ -5,6 +5,7 @@ import { SqliteReadingStore } from '../sqlite.ts'
 import type { WriterOptions, WriterRequest } from './protocol.ts'
 import { SeriesNumbers, transferOf } from './series-numbers.ts'
 import { WorkerChannel } from './worker-channel.ts'
+import { siblingModule } from '../../sibling-module.ts'
 
 /**
  * The embedded store with its writes on a worker thread. A group commit of a few thousand
@@ -23,7 +24,7 @@ export class ThreadedSqliteStore implements ReadingStore {
   }
 
   async open (): Promise<void> {
-    this.writer = await WorkerChannel.start<WriterRequest>(new URL('./writer.ts', import.meta.url), this.options, 'store writer')
+    this.writer = await WorkerChannel.start<WriterRequest>(siblingModule('./writer', import.meta.url), this.options, 'store writer')
     await this.reader.open()
   }
 
