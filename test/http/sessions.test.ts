@@ -39,11 +39,12 @@ describe('dashboard sessions kept in the registry', () => {
   const get = async (path: string, cookie: string) => withCookie(t.hub.httpUrl, path, cookie)
 
   it('opens a session per sign-in: HttpOnly, SameSite=Strict, for 30 days, holding neither the key nor its hash', async () => {
+    // The value is `<session id>.<signature>`, URL-encoded (the signature's base64 may hold + and /).
     const a = await provision(t, 'cafe-a')
     const first = await member(a.member.accessKey)
     const second = await member(a.member.accessKey)
     expect(first.status).toBe(200)
-    expect(first.setCookie).toMatch(/^tsudoi_session=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_+/=-]+; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Strict$/)
+    expect(first.setCookie).toMatch(/^tsudoi_session=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_%-]+; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Strict$/)
     expect(first.cookie).not.toBe(second.cookie)
     expect(first.setCookie).not.toContain(a.member.accessKey)
     expect((await get('/api/session', first.cookie)).body).toEqual({ role: 'member', member: { id: 'cafe-a', name: 'Member cafe-a', sector: 'restaurant' } })
@@ -169,6 +170,32 @@ describe('dashboard sessions kept in the registry', () => {
     expect((await get('/api/me', sessions[0]!.cookie)).status).toBe(401)
     expect((await get('/api/me', sessions[1]!.cookie)).status).toBe(200)
     expect((await get('/api/me', sessions[50]!.cookie)).status).toBe(200)
+  })
+
+  it('ends a live stream opened with a session once that session is signed out; another session\'s stream goes on', async () => {
+    const a = await provision(t, 'cafe-i')
+    const open = async (cookie: string) => {
+      const response = await fetch(`${t.hub.httpUrl}/api/stream`, { headers: { cookie } })
+      const reader = response.body!.getReader()
+      const first = Buffer.from((await reader.read()).value!).toString()
+      return { reader, first }
+    }
+    const [phone, laptop] = [await member(a.member.accessKey), await member(a.member.accessKey)]
+    const [phoneStream, laptopStream] = [await open(phone.cookie), await open(laptop.cookie)]
+    expect(phoneStream.first).toMatch(/^retry: 3000\n\n/)
+    await withCookie(t.hub.httpUrl, '/api/session', phone.cookie, 'DELETE')
+    // Read until the hub ends the stream (it checks on its 5 s community tick).
+    const rest: string[] = []
+    for (;;) {
+      const { value, done } = await phoneStream.reader.read()
+      if (done) break
+      rest.push(Buffer.from(value).toString())
+    }
+    expect(rest.join('')).not.toContain('event: reading')
+    // The laptop's stream outlives that tick: its next community event arrives.
+    let laptopText = ''
+    while (!/event: community[\s\S]*event: community/.test(laptopText)) laptopText += Buffer.from((await laptopStream.reader.read()).value!).toString()
+    await laptopStream.reader.cancel()
   })
 
   it('keeps the bearer-token path as it was', async () => {

@@ -48,7 +48,22 @@ export async function streamRoutes (app: FastifyInstance, ctx: HttpContext): Pro
             if (r.member === memberId) send('refusal', { device: r.device, code: r.code, message: r.message, topic: r.topic, time: r.time })
           })
         ]
-    const timers = [setInterval(community, COMMUNITY_EVERY_MS), setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_EVERY_MS)]
+    // A stream outlives nothing it was opened with: once its session or key has ended (sign-out,
+    // key rotation, member deletion, workshop expiry), the next tick ends the stream.
+    const stillAllowed = (): boolean => {
+      try {
+        const now = ctx.auth.caller(request)
+        return now.role === caller.role && (now.role !== 'member' || now.member.id === memberId)
+      } catch {
+        return false
+      }
+    }
+    const tick = (): void => {
+      if (stillAllowed()) return community()
+      close()
+      out.end()
+    }
+    const timers = [setInterval(tick, COMMUNITY_EVERY_MS), setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_EVERY_MS)]
     const close = (): void => {
       for (const timer of timers) clearInterval(timer)
       for (const off of unsubscribe) off()
