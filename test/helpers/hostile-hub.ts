@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mqtt, { type MqttClient } from 'mqtt'
@@ -22,6 +23,9 @@ export interface LiveDevice extends HubDevice {
   client: MqttClient
   errors: Array<{ code: string, message: string, topic: string }>
 }
+
+/** What came back for a raw HTTP request: status 0 when the hub closed without a status line. */
+export interface HttpAnswer { status: number, head: string, body: string, closed: boolean }
 
 export interface Death { during: string, exitCode: number | null, output: string }
 
@@ -85,6 +89,30 @@ export class HostileHub {
     let parsed: unknown = text
     try { parsed = JSON.parse(text) } catch { /* not JSON: keep the text */ }
     return { status: response.status, body: parsed }
+  }
+
+  /**
+   * Writes bytes to the HTTP port as they are (fetch would normalise a path or refuse a
+   * header) and reads until the hub closes, or `timeoutMs` passes.
+   */
+  rawHttp (request: Buffer, timeoutMs = 20_000): Promise<HttpAnswer> {
+    return new Promise((resolve) => {
+      const socket = net.connect(this.hub.httpPort, '127.0.0.1')
+      const chunks: Buffer[] = []
+      const finish = (closed: boolean): void => {
+        clearTimeout(timer)
+        socket.destroy()
+        const text = Buffer.concat(chunks).toString('latin1')
+        const at = text.indexOf('\r\n\r\n')
+        const head = at === -1 ? text : text.slice(0, at)
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body: at === -1 ? '' : text.slice(at + 4), closed })
+      }
+      const timer = setTimeout(() => finish(false), timeoutMs)
+      socket.on('data', (chunk) => chunks.push(chunk))
+      socket.on('error', () => {}) // a reset is an answer too: `close` follows
+      socket.once('close', () => finish(true))
+      socket.write(request)
+    })
   }
 
   admin (path: string, body?: unknown): Promise<ApiResult> {

@@ -3,6 +3,7 @@ import { type HubDevice, HostileHub, withTimeout } from '../helpers/hostile-hub.
 import { openRaw, openRawDevice } from '../helpers/raw-connection.ts'
 import { nativeCases } from './cases/payload-native.ts'
 import { firmwareCases } from './cases/payload-firmware.ts'
+import { type HttpCase, httpCases } from './cases/http.ts'
 import { packetCases } from './cases/packets.ts'
 import { registrationCases } from './cases/registrations.ts'
 import { sessionCases } from './cases/sessions.ts'
@@ -19,7 +20,7 @@ const CASE_TIMEOUT = 90_000
 
 describe.sequential('hostile input against one long-lived hub', () => {
   const h = new HostileHub({ TSUDOI_MAX_PAYLOAD: String(MAX_PAYLOAD) })
-  const devices = {} as Record<SuiteDevice | 'raw' | 'crowded' | 'canary' | 'victim', HubDevice>
+  const devices = {} as Record<SuiteDevice | 'raw' | 'crowded' | 'canary' | 'victim' | 'plug', HubDevice>
   const keys = { hx: '', canary: '', victim: '', registrar: '', joiner: '' }
   let rssAtStart = 0
 
@@ -39,7 +40,7 @@ describe.sequential('hostile input against one long-lived hub', () => {
     devices.crowded = await h.device('hx', 'hx-crowded')
     devices.canary = await h.device('hx-canary', 'hx-canary-d1')
     devices.victim = await h.device('hx-victim', 'hx-victim-d1')
-    await h.device('hx-victim', 'hx-victim-plug-d', 'tasmota', 'hx-victim-plug')
+    devices.plug = await h.device('hx-victim', 'hx-victim-plug-d', 'tasmota', 'hx-victim-plug')
     const workshop = await h.admin('/api/admin/workshops', { name: 'Hostile workshop', expiresAt: Date.now() + 86_400_000 })
     const joined = await h.api('/api/join', { body: { code: workshop.body.code, name: 'Joiner' } })
     if (joined.status !== 201) throw new Error(`join: ${JSON.stringify(joined.body)}`)
@@ -115,7 +116,7 @@ describe.sequential('hostile input against one long-lived hub', () => {
 
   describe('sessions and client ids', () => {
     for (const c of sessionCases) {
-      caseTest(c, () => c.run({ port: h.mqttPort, hostile: devices.raw, victim: devices.victim, crowded: devices.crowded, maxConnectionsPerDevice: MAX_CONNECTIONS_PER_DEVICE }))
+      caseTest(c, () => c.run({ port: h.mqttPort, hostile: devices.raw, victim: devices.victim, plug: devices.plug, crowded: devices.crowded, maxConnectionsPerDevice: MAX_CONNECTIONS_PER_DEVICE }))
     }
   })
 
@@ -160,8 +161,25 @@ describe.sequential('hostile input against one long-lived hub', () => {
     }
   }
 
+  describe('HTTP requests as they come off the network', () => {
+    for (const c of httpCases) caseTest(c, () => runHttp(c))
+  })
+
+  async function runHttp (c: HttpCase): Promise<void> {
+    let bytes: Buffer
+    if ('raw' in c.request) {
+      bytes = c.request.raw
+    } else {
+      const { method = 'GET', target, headers = '', body = '' } = c.request
+      const auth = c.as === 'member' ? `Authorization: Bearer ${keys.hx}\r\n` : ''
+      const length = body === '' ? '' : `Content-Length: ${Buffer.byteLength(body)}\r\n`
+      bytes = Buffer.from(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${auth}${headers}${length}\r\n${body}`)
+    }
+    c.check(await h.rawHttp(bytes))
+  }
+
   it('kept the one hub process alive through every case', () => {
-    const killers = [...packetCases, ...sessionCases, ...nativeCases, ...firmwareCases, ...registrationCases].filter((c) => c.kills).map((c) => c.id)
+    const killers = [...packetCases, ...sessionCases, ...nativeCases, ...firmwareCases, ...registrationCases, ...httpCases].filter((c) => c.kills).map((c) => c.id)
     expect(h.deaths.map((d) => d.during)).toEqual(killers)
     expect(h.isAlive()).toBe(true)
   })
