@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { arduinoSketch, mosquittoPub } from '../../dashboard/src/pages/snippets.ts'
 
@@ -16,6 +17,17 @@ describe('device examples', () => {
       '-q 1',
       `-m '{"temperature": 21.5}'`
     ].join(' \\\n  '))
+  })
+
+  it('survives a real POSIX shell with quotes, backslashes, $ and backticks in the secret', () => {
+    // The command as a member pastes it, run by /bin/sh with mosquitto_pub standing in as a
+    // function that prints the arguments it received, one per line.
+    const hostile = { ...settings, password: 'tsd_a\'b"c\\d$HOME`id`e', topic: 'tsudoi/cafe-1/cafe-1-sensor/telemetry' }
+    const received = execFileSync('/bin/sh', ['-c', `mosquitto_pub () { printf '%s\\n' "$@"; }\n${mosquittoPub(hostile)}`], { encoding: 'utf8' })
+    expect(received.split('\n').slice(0, -1)).toEqual([
+      '-h', 'hub.local', '-p', '1883', '-i', 'cafe-1-sensor', '-u', 'cafe-1-sensor', '-P', 'tsd_a\'b"c\\d$HOME`id`e',
+      '-t', 'tsudoi/cafe-1/cafe-1-sensor/telemetry', '-q', '1', '-m', '{"temperature": 21.5}'
+    ])
   })
 
   it('fills an ESP32 PubSubClient sketch with the settings, as C string literals', () => {

@@ -103,9 +103,12 @@ describe('workshop onboarding', () => {
   })
 
   it('limits joins from one address', async () => {
+    // Whatever the other tests (in whatever order) already used of the minute's 12 joins: at
+    // most 12 more succeed, then the address is refused with the catalogue's error.
     const workshop = (await t.admin('/api/admin/workshops', { name: 'Busy room', expiresAt: now + 3_600_000 })).body
-    const statuses: number[] = []
-    for (let i = 0; i < 3; i++) statuses.push((await join(workshop.code, `Extra ${i}`)).status)
-    expect(statuses.at(-1)).toBe(429)
+    const answers: Array<{ status: number, body: any }> = []
+    for (let i = 0; i < 13 && answers.at(-1)?.status !== 429; i++) answers.push(await join(workshop.code, `Extra ${i}`))
+    expect(answers.slice(0, -1).every((a) => a.status === 201)).toBe(true)
+    expect(answers.at(-1)).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } })
   })
 })

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestHub, collect, connectDevice, sleep, startTestHub } from '../../helpers/hub.ts'
+import { toolAvailable } from '../../helpers/required-tool.ts'
 
 const run = promisify(execFile)
 const MOSQUITTO_PUB = '/usr/bin/mosquitto_pub'
@@ -66,7 +66,7 @@ describe('firmware formats through a real hub', () => {
     expect(await stored('shelly-1')).toEqual({ power: 8.9, voltage: 100.2, current: 0.089, energy: 1.524678, device_temperature: 41.2 })
   })
 
-  it.skipIf(!existsSync(MOSQUITTO_PUB))('stores a Zigbee2MQTT sensor sent by Debian\'s mosquitto_pub (https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html)', async () => {
+  it.skipIf(!toolAvailable(MOSQUITTO_PUB, 'mosquitto-clients'))('stores a Zigbee2MQTT sensor sent by Debian\'s mosquitto_pub (https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html)', async () => {
     await run(MOSQUITTO_PUB, ['-h', '127.0.0.1', '-p', String(t.hub.mqttPort), '-u', 'z2m-1', '-P', token['z2m-1']!, '-q', '1',
       '-t', 'zigbee2mqtt_island-farm/kitchen/fridge', '-m', JSON.stringify({ temperature: 3.9, humidity: 71, battery: '87', voltage: 2975, linkquality: 120 })])
     await sleep(50)
