@@ -10,11 +10,16 @@ export function createMetrics () {
   return {
     registry,
     readingsAccepted: new Counter({ name: 'tsudoi_readings_accepted_total', help: 'Readings stored', registers }),
+    storeWorkerFailures: new Counter({ name: 'tsudoi_store_worker_failures_total', help: 'Store worker threads that stopped answering (their pending writes were refused; the writer restarts)', labelNames: ['worker'], registers }),
+    liveStreamsDropped: new Counter({ name: 'tsudoi_live_streams_dropped_total', help: 'Live streams (SSE) closed because the client read too slowly', registers }),
     readingsRefused: new Counter({ name: 'tsudoi_readings_refused_total', help: 'Readings or payloads refused, by reason', labelNames: ['code'], registers }),
     publishes: new Counter({ name: 'tsudoi_mqtt_publishes_total', help: 'PUBLISH packets received from devices, by QoS', labelNames: ['qos'], registers }),
     connections: new Gauge({ name: 'tsudoi_mqtt_connections', help: 'Open MQTT connections', registers }),
     connectRefused: new Counter({ name: 'tsudoi_mqtt_connect_refused_total', help: 'CONNECTs refused, by reason', labelNames: ['code'], registers }),
     subscribeRefused: new Counter({ name: 'tsudoi_mqtt_subscribe_refused_total', help: 'Subscriptions refused by the ACL', registers }),
+    // Limits before trust (docs/security.md): connections closed by the broker before or without a CONNACK.
+    connectionsDropped: new Counter({ name: 'tsudoi_mqtt_connections_dropped_total', help: 'MQTT connections closed by a limit, by reason (PACKET_TOO_LARGE, CONNECT_RATE_LIMITED)', labelNames: ['code'], registers }),
+    handlerFailures: new Counter({ name: 'tsudoi_mqtt_handler_failures_total', help: 'Exceptions contained inside one broker hook or listener, by hook', labelNames: ['hook'], registers }),
     storeWriteSeconds: new Histogram({
       name: 'tsudoi_store_write_seconds', help: 'Duration of one group commit', registers,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]

@@ -1,22 +1,36 @@
-import { Aedes, type AuthenticateError, type Client } from 'aedes'
+import { finished } from 'node:stream'
+import type { IncomingMessage } from 'node:http'
+import { Aedes, type AuthenticateError, type Client, type Connection } from 'aedes'
+import type { Config } from '../config.ts'
+import type { ErrorCode } from '../errors.ts'
 import type { EventBus } from '../event-bus.ts'
 import type { Activity } from '../ingest/activity.ts'
 import type { DeviceIdentity } from '../ingest/formats/format.ts'
 import { forgetDevice } from '../ingest/formats/discovery.ts'
 import { formats } from '../ingest/formats/index.ts'
-import type { IngestPipeline } from '../ingest/pipeline.ts'
 import { filterWithin } from '../ingest/topic-filter.ts'
-import { PubackWriter, installFastPath } from './publish-fast-path.ts'
 import type { Log } from '../log.ts'
 import type { HubMetrics } from '../metrics.ts'
+import { clientsOf, probeClientInternals } from './aedes-internals.ts'
+import { namespacedClientId } from './client-id.ts'
+import { ConnectRate } from './connect-rate.ts'
+import { type ContainDeps, type PublishHandler, containIngest } from './contained-ingest.ts'
+import { type ParseSlot, guardPacketSizes, largestPacket, packetLimits } from './packet-size-guard.ts'
+import { PubackWriter, installFastPath } from './publish-fast-path.ts'
+
+export type BrokerConfig = Pick<Config, 'TSUDOI_MAX_PAYLOAD' | 'TSUDOI_FAST_PATH' | 'TSUDOI_MAX_CONNECTIONS_PER_DEVICE' | 'TSUDOI_CONNECT_RATE_PER_ADDRESS'>
 
 export interface BrokerDeps {
   authenticate: (deviceId: string, token: string) => DeviceIdentity | undefined
-  pipeline: IngestPipeline
+  pipeline: PublishHandler
+  /** Keeps the order of acknowledgements when a payload's handling failed (server/broker/contained-ingest.ts). */
+  committer: ContainDeps['committer']
+  reporter?: ContainDeps['reporter']
   activity: Activity
   bus: EventBus
   metrics: HubMetrics
   log: Log
+  config: BrokerConfig
 }
 
 // Where a refused PUBLISH is sent instead of its topic: `$`-topics are never matched by a
@@ -26,96 +40,209 @@ const REFUSED_SINK = '$tsudoi/refused'
 const identities = new WeakMap<Client, DeviceIdentity>()
 const authenticatedAt = new WeakMap<Client, number>()
 const emptyClientIds = new WeakSet<Client>()
+const parseSlots = new WeakMap<Client, ParseSlot>()
+const largestPackets = new WeakMap<Aedes, number>()
 
-function connectError (returnCode: 2 | 5, message: string): AuthenticateError {
+function connectError (returnCode: 2 | 3 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError
 }
 
-/** The embedded Aedes broker with Tsudoi's identity, ACL and ingest hooks. It listens on nothing itself. */
+/** The largest MQTT packet the broker accepts from anyone: what one WebSocket message may carry. */
+export function maxPacketBytes (broker: Aedes): number {
+  return largestPackets.get(broker) ?? 16 * 1024 * 1024
+}
+
+/** The embedded Aedes broker with Tsudoi's identity, ACL, limits and ingest hooks. It listens on nothing itself. */
 export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
-  const { pipeline, metrics, log, activity, bus } = deps
+  const { metrics, log, activity, bus, config } = deps
+  const pipeline = containIngest(deps.pipeline, deps)
   const acks = new PubackWriter()
+  const limits = packetLimits(config.TSUDOI_MAX_PAYLOAD)
+  const rate = new ConnectRate(config.TSUDOI_CONNECT_RATE_PER_ADDRESS)
   // Devices that asked to subscribe since the hub started (aedes' persistence is in memory):
   // only their PUBLISHes can have a reader, so only theirs need the broker's forwarding.
   const subscribers = new Set<string>()
+  // The connections each device has logged in with and not yet closed (TSUDOI_MAX_CONNECTIONS_PER_DEVICE).
+  const held = new Map<string, Set<Client>>()
+
+  /** Issue 12, item 1: what a hook or listener throws stays with its packet or its connection. */
+  const failed = (hook: string, error: unknown, client?: Client | null): void => {
+    metrics.handlerFailures.inc({ hook })
+    log.error({ err: error, hook, clientId: client?.id }, 'broker hook failed; contained')
+  }
+
   const broker = await Aedes.createBroker({
     // [MQTT-3.1.3-8]: an empty client id needs a clean session; remember it for authenticate.
     preConnect (client, packet, callback) {
-      if (packet.clientId === '') emptyClientIds.add(client)
+      try {
+        if (packet.clientId === '') emptyClientIds.add(client)
+      } catch (error) {
+        failed('preConnect', error, client)
+        return callback(error as Error, false)
+      }
       callback(null, true)
     },
     authenticate (client, username, password, done) {
-      if (emptyClientIds.has(client) && !client.clean) {
-        metrics.connectRefused.inc({ code: 'CLIENT_ID_REQUIRED' })
-        return done(connectError(2, 'an empty client id needs clean session'), false)
+      let refusal: AuthenticateError | undefined
+      try {
+        refusal = admit(client, username, password)
+      } catch (error) {
+        failed('authenticate', error, client)
+        refusal = connectError(3, 'server unavailable')
       }
-      const identity = username === undefined || password === undefined
-        ? undefined
-        : deps.authenticate(username, password.toString('utf8'))
-      if (identity === undefined) {
-        metrics.connectRefused.inc({ code: 'BAD_CREDENTIALS' })
-        log.info({ username, clientId: client.id }, 'connection refused: unknown device or wrong token')
-        return done(connectError(5, 'not authorized'), false)
-      }
-      identities.set(client, identity)
-      authenticatedAt.set(client, performance.now())
+      if (refusal !== undefined) return done(refusal, false)
       done(null, true)
     },
     authorizePublish (client, packet, callback) {
-      const identity = client === null ? undefined : identities.get(client)
-      // A will left by a session whose client is gone cannot be attributed to a device.
-      if (identity === undefined) return callback(new Error('publisher has no identity'))
-      const conn = client!.conn as { cork?: () => void, uncork?: () => void }
-      const verdict = pipeline.handle(identity, packet.topic, packet.payload as Buffer, packet.qos, (error) => {
-        // A commit answers many publishes of one connection at once: corked, their PUBACKs
-        // leave in one write instead of one syscall each.
-        conn.cork?.()
-        acks.flush(client!)
+      let called = false
+      const answer = (error: Error | null): void => {
+        if (called) return
+        called = true
         callback(error)
-        process.nextTick(() => conn.uncork?.())
-      })
-      if (!verdict.allowed) {
-        // aedes has no "refuse but stay connected" for PUBLISH in MQTT 3.1.1 (an error here
-        // drops the connection), so the packet is acknowledged and diverted to a sink nobody reads.
+      }
+      try {
+        const identity = client === null ? undefined : identities.get(client)
+        // A will left by a session whose client is gone cannot be attributed to a device.
+        if (identity === undefined) return answer(new Error('publisher has no identity'))
+        const conn = client!.conn as { cork?: () => void, uncork?: () => void }
+        const verdict = pipeline.handle(identity, packet.topic, packet.payload as Buffer, packet.qos, (error) => {
+          // A commit answers many publishes of one connection at once: corked, their PUBACKs
+          // leave in one write instead of one syscall each.
+          conn.cork?.()
+          acks.flush(client!)
+          answer(error)
+          process.nextTick(() => conn.uncork?.())
+        })
+        if (!verdict.allowed) {
+          // aedes has no "refuse but stay connected" for PUBLISH in MQTT 3.1.1 (an error here
+          // drops the connection), so the packet is acknowledged and diverted to a sink nobody reads.
+          packet.topic = REFUSED_SINK
+          packet.retain = false
+        }
+      } catch (error) {
+        failed('authorizePublish', error, client)
         packet.topic = REFUSED_SINK
-        packet.retain = false
+        answer(error as Error) // the connection's state is unknown: close it, nothing else
       }
     },
     authorizeSubscribe (client, subscription, callback) {
-      const identity = identities.get(client)
-      if (identity !== undefined) subscribers.add(identity.id)
-      const allowed = identity !== undefined && formats[identity.format].subscribeFilters(identity)
-        .some((filter) => filterWithin(subscription.topic, filter))
-      if (!allowed) {
-        metrics.subscribeRefused.inc()
-        log.info({ device: identity?.id, topic: subscription.topic }, 'subscription refused')
-        return callback(null, null) // SUBACK failure 0x80 [MQTT-3.9.3], connection kept
+      let allowed = false
+      try {
+        const identity = identities.get(client)
+        if (identity !== undefined) subscribers.add(identity.id)
+        allowed = identity !== undefined && formats[identity.format].subscribeFilters(identity)
+          .some((filter) => filterWithin(subscription.topic, filter))
+        if (!allowed) {
+          metrics.subscribeRefused.inc()
+          log.info({ device: identity?.id, topic: subscription.topic }, 'subscription refused')
+        }
+      } catch (error) {
+        failed('authorizeSubscribe', error, client)
+        allowed = false
       }
+      if (!allowed) return callback(null, null) // SUBACK failure 0x80 [MQTT-3.9.3], connection kept
       callback(null, subscription)
     }
   })
 
+  /** The CONNECT's verdict: undefined to accept it, or the CONNACK refusal. */
+  function admit (client: Client, username: string | undefined, password: Buffer | undefined): AuthenticateError | undefined {
+    if (emptyClientIds.has(client) && !client.clean) {
+      metrics.connectRefused.inc({ code: 'CLIENT_ID_REQUIRED' })
+      return connectError(2, 'an empty client id needs clean session')
+    }
+    const identity = username === undefined || password === undefined
+      ? undefined
+      : deps.authenticate(username, password.toString('utf8'))
+    if (identity === undefined) {
+      metrics.connectRefused.inc({ code: 'BAD_CREDENTIALS' })
+      log.info({ username, clientId: client.id }, 'connection refused: unknown device or wrong token')
+      return connectError(5, 'not authorized')
+    }
+    // Before aedes' fetchSubs and registerClient read it (lib/handlers/connect.js): sessions,
+    // wills and takeovers are keyed per device (server/broker/client-id.ts).
+    const id = namespacedClientId(identity.id, client.id)
+    const open = held.get(identity.id) ?? new Set<Client>()
+    const current = clientsOf(broker)[id]
+    const takesOver = current !== undefined && open.has(current)
+    if (open.size - (takesOver ? 1 : 0) >= config.TSUDOI_MAX_CONNECTIONS_PER_DEVICE) {
+      metrics.connectRefused.inc({ code: 'TOO_MANY_CONNECTIONS' satisfies ErrorCode })
+      log.info({ device: identity.id, open: open.size }, 'connection refused: too many connections for this device')
+      // 3 "server unavailable": the device retries later, as it should, instead of giving up on bad credentials.
+      return connectError(3, 'too many connections for this device')
+    }
+    client.id = id
+    held.set(identity.id, open.add(client))
+    finished(client.conn, () => {
+      open.delete(client)
+      if (open.size === 0 && held.get(identity.id) === open) held.delete(identity.id)
+    })
+    identities.set(client, identity)
+    authenticatedAt.set(client, performance.now())
+    return undefined
+  }
+
+  const aedesHandle = broker.handle.bind(broker)
+  const missing = probeClientInternals(broker, (conn) => aedesHandle(conn))
+  if (missing.includes('_parser.parse') || missing.includes('_authorized')) {
+    // The packet-size guard is not optional: without it any socket could make the hub buffer 256 MB.
+    throw new Error(`aedes ${missing.join(', ')} not found: the hub's packet-size guard needs them (package.json pins aedes 1.2.0)`)
+  }
+  const fastPath = config.TSUDOI_FAST_PATH && missing.length === 0
+  if (config.TSUDOI_FAST_PATH && !fastPath) log.warn({ missing }, 'fast path off: aedes internals it needs are missing; every packet goes through aedes')
+
+  // Every transport (TCP, TLS, WebSocket) hands its connections to `handle`: limits are applied
+  // there, before aedes reads a byte.
+
+  largestPackets.set(broker, largestPacket(limits))
+  broker.handle = (conn: Connection, req?: IncomingMessage): Client => {
+    const address = req?.socket.remoteAddress ?? (conn as { remoteAddress?: string }).remoteAddress
+    if (address !== undefined && !rate.admit(address)) {
+      metrics.connectionsDropped.inc({ code: 'CONNECT_RATE_LIMITED' satisfies ErrorCode })
+      conn.destroy()
+      return undefined as unknown as Client // transports ignore it; there is no client
+    }
+    const client = aedesHandle(conn, req)
+    parseSlots.set(client, guardPacketSizes(client, limits, (violation) => {
+      metrics.connectionsDropped.inc({ code: violation.kind === 'too-large' ? 'PACKET_TOO_LARGE' satisfies ErrorCode : 'MALFORMED_PACKET' })
+      log.info({ address, clientId: client.id, ...violation }, 'connection closed: packet over the limit for its type')
+      conn.destroy()
+      client.close()
+    }))
+    return client
+  }
+
   // The open connections of each device (one device may hold several).
   const sessions = new Map<string, Set<Client>>()
   broker.on('clientReady', (client) => {
-    const identity = identities.get(client)
-    metrics.connections.inc()
-    if (identity === undefined) return
-    installFastPath(client, identity, { pipeline, subscribers }, acks)
-    sessions.set(identity.id, (sessions.get(identity.id) ?? new Set()).add(client))
-    if ((authenticatedAt.get(client) ?? 0) <= (revokedAt.get(identity.id) ?? -1)) client.close()
-    if (activity.connected(identity.id) === 1) {
-      bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: true, lastSeen: Date.now() })
+    try {
+      const identity = identities.get(client)
+      metrics.connections.inc()
+      if (identity === undefined) return
+      const slot = parseSlots.get(client)
+      if (fastPath && slot !== undefined) installFastPath(client, identity, { pipeline, subscribers }, acks, slot)
+      sessions.set(identity.id, (sessions.get(identity.id) ?? new Set()).add(client))
+      if ((authenticatedAt.get(client) ?? 0) <= (revokedAt.get(identity.id) ?? -1)) client.close()
+      if (activity.connected(identity.id) === 1) {
+        bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: true, lastSeen: Date.now() })
+      }
+    } catch (error) {
+      failed('clientReady', error, client)
+      client.close()
     }
   })
   broker.on('clientDisconnect', (client) => {
-    const identity = identities.get(client)
-    metrics.connections.dec()
-    if (identity === undefined) return
-    sessions.get(identity.id)?.delete(client)
-    if (sessions.get(identity.id)?.size === 0) sessions.delete(identity.id)
-    if (activity.disconnected(identity.id) === 0) {
-      bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: false, lastSeen: activity.lastSeen(identity.id) ?? null })
+    try {
+      const identity = identities.get(client)
+      metrics.connections.dec()
+      if (identity === undefined) return
+      sessions.get(identity.id)?.delete(client)
+      if (sessions.get(identity.id)?.size === 0) sessions.delete(identity.id)
+      if (activity.disconnected(identity.id) === 0) {
+        bus.emit('deviceStatus', { id: identity.id, member: identity.member, online: false, lastSeen: activity.lastSeen(identity.id) ?? null })
+      }
+    } catch (error) {
+      failed('clientDisconnect', error, client)
     }
   })
   // Revoked credentials end the device's open sessions too, not only its next CONNECT. A

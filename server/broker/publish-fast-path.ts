@@ -1,6 +1,8 @@
 import type { Client } from 'aedes'
 import type { DeviceIdentity } from '../ingest/formats/format.ts'
-import type { IngestPipeline } from '../ingest/pipeline.ts'
+import { internalsOf } from './aedes-internals.ts'
+import type { PublishHandler } from './contained-ingest.ts'
+import type { ParseSlot } from './packet-size-guard.ts'
 
 // The hot path of the hub: telemetry PUBLISHes of a connected device, read straight off the
 // wire. Through aedes, each one is parsed into packet objects, authorized, acknowledged with a
@@ -16,19 +18,12 @@ import type { IngestPipeline } from '../ingest/pipeline.ts'
 // Another device cannot be a reader: each may subscribe only within its own topics, plus
 // `homeassistant/status`, which no device may publish to (the pipeline refuses it).
 // A connection that sends anything this framer does not understand gives its whole stream back
-// to aedes for good.
-
-/** Internals of aedes' Client (lib/client.js, 1.x) the fast path plugs into. */
-interface AedesClientInternals {
-  _parser: { parse: (buf: Buffer) => number, _list: { length: number }, _stateCounter: number }
-  _parsingBatch: number
-  _nextBatch: (error?: Error) => void
-  _keepaliveTimer: { refresh: () => void } | null
-  version: number | null
-  closed: boolean
-  conn: NodeJS.WritableStream & { destroyed?: boolean, writableEnded?: boolean, cork?: () => void, uncork?: () => void }
-  broker: { maxTopicLevels: number }
-}
+// to aedes for good. The fast path must speak MQTT exactly as aedes does (issue 12, item 8):
+// whatever it is unsure of — a QoS 1 packet id of 0 [MQTT-2.3.1-1], a NUL or a byte sequence
+// that is not UTF-8 in a topic [MQTT-1.5.3-1/2] — is left to aedes, which decides for both.
+// test/broker/fast-path-differential.test.ts feeds random streams to a hub with and one without
+// it and compares what comes back. It sits behind the packet-size guard (packet-size-guard.ts),
+// which has already closed any connection announcing a packet over its limit.
 
 const PUBLISH = 3
 const SUBSCRIBE = 8
@@ -36,7 +31,7 @@ const SUBSCRIBE = 8
 const MAX_FAST_PACKET = 64 * 1024
 
 export interface FastPathDeps {
-  pipeline: IngestPipeline
+  pipeline: PublishHandler
   /** Devices that have asked to subscribe since the hub started: their PUBLISHes go through aedes. */
   subscribers: Set<string>
 }
@@ -64,7 +59,7 @@ export class PubackWriter {
     const ids = this.waiting.get(client)
     if (ids === undefined) return
     this.waiting.delete(client)
-    const conn = (client as unknown as AedesClientInternals).conn
+    const conn = internalsOf(client).conn
     if (conn.destroyed === true || conn.writableEnded === true) return
     const bytes = Buffer.allocUnsafe(ids.length * 4)
     for (let i = 0; i < ids.length; i++) {
@@ -84,24 +79,35 @@ export class PubackWriter {
 }
 
 /** Takes over the framing of a ready client's input, or leaves it to aedes when it cannot. */
-export function installFastPath (client: Client, identity: DeviceIdentity, deps: FastPathDeps, acks: PubackWriter): void {
-  const internals = client as unknown as AedesClientInternals
+export function installFastPath (client: Client, identity: DeviceIdentity, deps: FastPathDeps, acks: PubackWriter, slot: ParseSlot): void {
+  const internals = internalsOf(client)
   const parser = internals._parser
   // MQTT 5 PUBLISHes carry properties this framer does not read; and bytes aedes already
   // buffered belong to a packet it has started parsing.
   if ((internals.version !== 3 && internals.version !== 4) || parser._list.length > 0 || parser._stateCounter !== 0) return
-  const aedesParse = parser.parse.bind(parser)
+  const aedesParse = slot.next
   let leftover: Buffer | undefined
   let handedBack = false
 
   const handBack = (rest: Buffer): void => {
     handedBack = true
-    parser.parse = aedesParse
+    slot.next = aedesParse
     if (rest.length > 0) aedesParse(rest)
   }
 
-  parser.parse = (chunk: Buffer): number => {
+  slot.next = (chunk: Buffer): unknown => {
     if (handedBack) return aedesParse(chunk)
+    try {
+      return frame(chunk)
+    } catch (error) {
+      // Issue 12, item 1: nothing thrown here may reach the socket's read handler. The framing
+      // state is unknown now; this connection ends, no other.
+      internals._nextBatch(error as Error)
+      return 0
+    }
+  }
+
+  function frame (chunk: Buffer): number {
     const data = leftover === undefined ? chunk : Buffer.concat([leftover, chunk])
     leftover = undefined
     internals._keepaliveTimer?.refresh()
@@ -179,8 +185,10 @@ function readPublish (data: Buffer, header: number, from: number, end: number, m
   const payloadFrom = topicEnd + (qos === 1 ? 2 : 0)
   if (topicLength === 0 || payloadFrom > end) return undefined
   const topic = data.toString('utf8', from + 2, topicEnd)
-  if (topic.includes('+') || topic.includes('#') || topic.includes('\uFFFD') || levels(topic) > maxTopicLevels) return undefined
+  // U+FFFD stands for any byte sequence that is not UTF-8 (and for itself, which aedes may take too).
+  if (topic.includes('+') || topic.includes('#') || topic.includes('\uFFFD') || topic.includes('\u0000') || levels(topic) > maxTopicLevels) return undefined
   const messageId = qos === 1 ? data.readUInt16BE(topicEnd) : 0
+  if (qos === 1 && messageId === 0) return undefined
   return { topic, payload: data.subarray(payloadFrom, end), qos: qos as 0 | 1, messageId }
 }
 

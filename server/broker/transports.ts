@@ -5,6 +5,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Aedes } from 'aedes'
 import { WebSocketServer, createWebSocketStream } from 'ws'
+import { maxPacketBytes } from './broker.ts'
 
 export interface MqttListener {
   readonly port: number
@@ -42,7 +43,10 @@ function listen (server: net.Server, host: string, port: number): Promise<MqttLi
 
 /** MQTT over WebSocket at `path` on the HTTP server (browsers and firmware behind HTTP proxies). */
 export function attachWebSocket (broker: Aedes, httpServer: HttpServer, path: string): { close (): Promise<void> } {
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
+  // ws buffers a whole message before handing it on: no message may be larger than the largest
+  // MQTT packet the broker accepts (server/broker/packet-size-guard.ts), or the guard behind it
+  // would come too late. An oversized one closes the socket with 1009 [RFC 6455 §7.4.1].
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: maxPacketBytes(broker) })
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (url.pathname !== path) {
