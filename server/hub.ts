@@ -117,7 +117,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
       cardinality.seed(await store.deviceMetrics?.() ?? [])
       broker = await createBroker({
         authenticate: (id, token) => registry.authenticateDevice(id, token),
-        pipeline, activity, bus, metrics, log: child(root, 'broker')
+        pipeline, committer, reporter, activity, bus, metrics, log: child(root, 'broker'), config
       })
       tcp = await listenTcp(broker, config.TSUDOI_HOST, config.TSUDOI_MQTT_PORT)
       if (config.TSUDOI_TLS_CERT !== undefined && config.TSUDOI_TLS_KEY !== undefined) {
