@@ -43,7 +43,7 @@ interface Reading { time: number, device: string, metric: string, value: number 
 const SEED = 11
 const base = () => ({
   url: hub.mqttUrl, api: hub.httpUrl, adminToken: ADMIN, provision: true, state: join(dir, 'state.json'),
-  sectors: 'office:1,fishery:1', devicesPerMember: 1, seed: SEED
+  sectors: 'public:1,fishery:1', devicesPerMember: 1, seed: SEED
 })
 
 describe('the simulator against a real hub', () => {
@@ -79,7 +79,7 @@ describe('the simulator against a real hub', () => {
 
     // The backfill landed at its own timestamps, with the values the profile gives for them.
     const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { meterEpochs: Record<string, number> }
-    const community = buildCommunity({ seed: SEED, members: 2, sectors: [{ sector: 'office', count: 1 }, { sector: 'fishery', count: 1 }], devicesPerMember: 1, format: 'json', meterEpoch: state.meterEpochs[String(SEED)] ?? 0 })
+    const community = buildCommunity({ seed: SEED, members: 2, sectors: [{ sector: 'public', count: 1 }, { sector: 'fishery', count: 1 }], devicesPerMember: 1, format: 'json', meterEpoch: state.meterEpochs[String(SEED)] ?? 0 })
     for (const device of community.devices) {
       const { readings } = await asMember<{ readings: Reading[] }>(accessKeys[device.member.id] ?? '', `/api/me/readings?device=${device.id}&from=-1d&limit=10000`)
       const firstLive = Math.min(...readings.filter((r) => r.time >= started).map((r) => r.time))
@@ -99,8 +99,8 @@ describe('the simulator against a real hub', () => {
     const summary = await runSimulation({ ...base(), interval: '500ms', duration: '1500ms' }, { statusEveryMs: 0, onEvent: (e) => events.push(e) })
     expect(events.find((e) => e.type === 'provisioned')).toMatchObject({ report: { created: { members: 0, devices: 0 }, reused: { members: 2, devices: 2 }, rotated: 0 } })
     expect(summary.connectFailures).toEqual([])
-    const office = Object.entries(accessKeys).find(([id]) => id.includes('office'))
-    const { readings } = await asMember<{ readings: Reading[] }>(office?.[1] ?? '', '/api/me/readings?metric=energy&from=-1d&limit=10000')
+    const publicMember = Object.entries(accessKeys).find(([id]) => id.includes('public'))
+    const { readings } = await asMember<{ readings: Reading[] }>(publicMember?.[1] ?? '', '/api/me/readings?metric=energy&from=-1d&limit=10000')
     const ordered = [...readings].sort((a, b) => a.time - b.time).map((r) => r.value)
     expect(ordered.length).toBeGreaterThan(1) // both runs' readings: the loop below compares something
     for (let i = 1; i < ordered.length; i++) expect(ordered[i]).toBeGreaterThanOrEqual(ordered[i - 1] ?? 0)

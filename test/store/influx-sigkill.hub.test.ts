@@ -49,7 +49,7 @@ describe.skipIf(!available)('SIGKILL of a hub writing to InfluxDB', () => {
 
     hub = await startChildHub(env)
     try {
-      for (let i = 0; i < 100 && (await childApi(hub, '/api/health', ADMIN)).queue.depth > 0; i++) await sleep(100)
+      for (let i = 0; i < 300 && (await childApi(hub, '/api/health', ADMIN)).queue.depth > 0; i++) await sleep(100)
       expect((await childApi(hub, '/api/health', ADMIN)).queue.depth).toBe(0) // drained, not given up on
       const result = await influxQuery(influxd.url, `SELECT value FROM reading WHERE device = 'raft-1'`, 'killed') as any
       const times: number[] = (result.results[0].series?.[0]?.values ?? []).map((row: [number, number]) => row[0])
