@@ -60,3 +60,18 @@ describe('conversions at the edge of the doubles', () => {
     expect(outcome.refusals.map((r) => r.code)).toEqual(['UNKNOWN_SHAPE'])
   })
 })
+
+describe('Home Assistant discovery configs take their options literally', () => {
+  it('reads an own key __proto__ as an unknown option, not as the prototype of the others', () => {
+    const device = deviceOf('homeassistant', 'ha')
+    const outcome = publish(device, 'homeassistant/sensor/ha/p/config', '{"__proto__":{"state_topic":"ha/p"},"unit_of_measurement":"°C","name":"p"}')
+    expect(outcome.refusals.map((r) => r.code)).toEqual(['UNKNOWN_SHAPE'])
+    expect(publish(device, 'ha/p', '20').accepted).toEqual([])
+  })
+
+  it('puts a base topic holding $\' in place as it is written', () => {
+    const device = deviceOf('homeassistant', 'ha')
+    publish(device, 'homeassistant/sensor/ha/d/config', { '~': "ha/a$'", stat_t: '~/b', dev_cla: 'temperature', unit_of_meas: '°C', name: 'dollar' })
+    expect(publish(device, "ha/a$'/b", '21')).toEqual({ accepted: [at('temperature__dollar', 21)], refusals: [] })
+  })
+})

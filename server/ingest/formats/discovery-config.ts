@@ -60,13 +60,16 @@ const SHARED = ['~', 'state_topic', 'availability', 'availability_topic', 'paylo
 
 /** Full option names, and `~` at either end of a `…_topic` value replaced by the base topic. */
 function expand (raw: Record<string, unknown>, inheritedBase?: string): Record<string, unknown> {
-  const config: Record<string, unknown> = {}
+  // No prototype: a config's own key `__proto__` (JSON.parse makes it an own key) is an
+  // unknown option like any other, not the prototype that every other option is read through.
+  const config: Record<string, unknown> = Object.create(null)
   for (const [key, value] of Object.entries(raw)) config[own(ABBREVIATIONS, key) ?? key] = value
   const base = typeof config['~'] === 'string' ? config['~'] : inheritedBase
   if (base === undefined) return config
   for (const [key, value] of Object.entries(config)) {
     if ((key.endsWith('_topic') || key === 'topic') && typeof value === 'string') {
-      config[key] = value.replace(/^~/, base).replace(/~$/, base)
+      // Replaced by functions: a base given as a string would have its `$'`, `$&`… patterns expanded.
+      config[key] = value.replace(/^~/, () => base).replace(/~$/, () => base)
     }
   }
   return config

@@ -151,6 +151,17 @@ export const homeassistantCases: PayloadCase[] = [
   { id: 'homeassistant-13', title: 'a template path through constructor', device: 'homeassistant', before: [config('cp', { state_topic: 'hx-ha/cp', device_class: 'humidity', value_template: '{{ value_json.constructor.name }}' })], topic: sub('cp'), payload: '{}', refused: ['EMPTY_PAYLOAD'], stored: [] },
   { id: 'homeassistant-14', title: 'a state nested 10,000 deep', device: 'homeassistant', before: [config('deep', { state_topic: 'hx-ha/deep', device_class: 'humidity', value_template: '{{ value_json.a.a }}' })], topic: sub('deep'), payload: nested(10_000, '1'), refused: ['NOT_A_NUMBER'], stored: [] },
   { id: 'homeassistant-15', title: 'an emoji entity name', device: 'homeassistant', before: [config('emoji', { state_topic: 'hx-ha/emoji', name: '🌡🌡', state_class: 'measurement' })], topic: sub('emoji'), payload: '3', refused: [], stored: [[`sensor_${digest('🌡🌡')}`, 3]] },
+  {
+    id: 'homeassistant-17',
+    title: 'a base topic ~ holding $\' (a replacement pattern of String.replace)',
+    device: 'homeassistant',
+    before: [config('dollar', { '~': "hx-ha/a$'", stat_t: '~/b', dev_cla: 'temperature', unit_of_meas: '°C', name: 'dollar' })],
+    topic: () => "hx-ha/a$'/b",
+    payload: '21',
+    refused: [],
+    stored: [['temperature__dollar', 21]]
+  },
+  { id: 'homeassistant-18', title: 'a config whose __proto__ holds a state topic', device: 'homeassistant', topic: (t) => `homeassistant/sensor/${t.topic}/proto/config`, payload: '{"__proto__":{"state_topic":"hx-ha/proto"},"unit_of_measurement":"°C","name":"protoent"}', refused: ['UNKNOWN_SHAPE'], stored: [] },
   { id: 'homeassistant-16', title: 'a 1 MB config', device: 'homeassistant', topic: (t) => `homeassistant/sensor/${t.topic}/big/config`, payload: JSON.stringify({ state_topic: 'hx-ha/big', unit_of_measurement: '°C', pad: 'p'.repeat(1_000_000) }), refused: [], stored: [] }
 ]
 
