@@ -54,6 +54,10 @@ export function createHub (config: Config, options: HubOptions = {}) {
   const selected: SelectedStore = options.store === undefined ? selectReadingStore(config, child(root, 'store')) : { store: options.store }
   const { store, queue } = selected
   if (selected.rollups !== undefined) metrics.watchInfluxRollups(selected.rollups)
+  store.onWorkerFailure?.((worker, error) => {
+    metrics.storeWorkerFailures.inc({ worker })
+    log.error({ err: error, worker }, 'a store worker thread stopped; its pending writes were refused (not acknowledged)')
+  })
   const activity = new Activity(clock)
   const committer = new GroupCommitter((readings) => appendWhenRoom(selected, readings), config.TSUDOI_COMMIT_WINDOW_MS, (stats) => {
     metrics.storeWriteSeconds.observe(stats.seconds)

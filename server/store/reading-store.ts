@@ -64,6 +64,8 @@ export interface ReadingStore {
   deviceMetrics? (): Promise<Array<{ device: string, metric: string }>>
   /** Distinct members per metric and sector since a time (for the community overview). */
   presence (since: number): Promise<MetricPresence[]>
+  /** Called when a worker thread of the store stops answering (its pending writes are refused). */
+  onWorkerFailure? (listener: (worker: string, error: Error) => void): void
   /** Forgets every reading of a member (data deletion on request or workshop expiry). */
   deleteMember (member: string): Promise<void>
   close (): Promise<void>

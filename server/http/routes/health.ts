@@ -6,6 +6,7 @@ export async function healthRoutes (app: FastifyInstance, ctx: HttpContext): Pro
   app.get('/api/health', async () => {
     const queue = ctx.queue?.()
     const refused = Object.fromEntries((await ctx.metrics.readingsRefused.get()).values.map((v) => [String(v.labels.code), v.value]))
+    const storeWorkerFailures = (await ctx.metrics.storeWorkerFailures.get()).values.reduce((sum, v) => sum + v.value, 0)
     return {
       status: queue?.full === true ? 'degraded' : 'ok',
       store: ctx.store.kind,
@@ -13,6 +14,7 @@ export async function healthRoutes (app: FastifyInstance, ctx: HttpContext): Pro
       devicesOnline: ctx.activity.devicesOnline,
       readingsLastMinute: ctx.activity.readingsWithin(60),
       refused,
+      ...(storeWorkerFailures === 0 ? {} : { storeWorkerFailures }),
       ...(queue === undefined ? {} : { queue })
     }
   })

@@ -1,11 +1,14 @@
 import type {
   MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
 } from '../reading-store.ts'
+import { TsudoiError } from '../../errors.ts'
 import { SqliteReadingStore } from '../sqlite.ts'
 import type { WriterOptions, WriterRequest } from './protocol.ts'
 import { SeriesNumbers, transferOf } from './series-numbers.ts'
 import { WorkerChannel } from './worker-channel.ts'
 import { siblingModule } from '../../sibling-module.ts'
+
+const RESTART_AFTER_MS = 1000
 
 /**
  * The embedded store with its writes on a worker thread. A group commit of a few thousand
@@ -17,25 +20,68 @@ export class ThreadedSqliteStore implements ReadingStore {
   readonly kind = 'sqlite'
   private readonly reader: SqliteReadingStore
   private writer: WorkerChannel<WriterRequest> | undefined
-  private readonly seriesNumbers = new SeriesNumbers()
+  private starting: Promise<WorkerChannel<WriterRequest>> | undefined
+  private lastStart = Number.NEGATIVE_INFINITY
+  private seriesNumbers = new SeriesNumbers()
+  private readonly failureListeners: Array<(worker: string, error: Error) => void> = []
 
-  constructor (private readonly options: WriterOptions) {
+  constructor (private readonly options: WriterOptions, private readonly clock: () => number = () => performance.now()) {
     this.reader = new SqliteReadingStore(options.file, options.synchronous)
   }
 
   async open (): Promise<void> {
-    this.writer = await WorkerChannel.start<WriterRequest>(siblingModule('./writer', import.meta.url), this.options, 'store writer')
+    await this.startWriter()
     await this.reader.open()
+  }
+
+  /** Called each time the writer thread stops answering (the hub counts and logs it). */
+  onWorkerFailure (listener: (worker: string, error: Error) => void): void {
+    this.failureListeners.push(listener)
   }
 
   async append (readings: readonly Reading[]): Promise<void> {
     if (readings.length === 0) return
+    const writer = await this.liveWriter()
     const batch = this.seriesNumbers.encode(readings)
-    await this.writer!.request({ op: 'append', batch }, transferOf(batch))
+    await writer.request({ op: 'append', batch }, transferOf(batch))
   }
 
   async deleteMember (member: string): Promise<void> {
-    await this.writer!.request({ op: 'deleteMember', member })
+    await (await this.liveWriter()).request({ op: 'deleteMember', member })
+  }
+
+  /**
+   * The writer thread, started again if it died (issue 12, item 10): what it held when it
+   * died was refused, so those PUBACKs never went and the devices resend; the new thread
+   * learns series numbers afresh. At most one start a second: a thread that dies at every
+   * start (a full disk) fails each commit loudly instead of spinning.
+   */
+  private async liveWriter (): Promise<WorkerChannel<WriterRequest>> {
+    if (this.writer !== undefined && !this.writer.failed) return this.writer
+    if (this.starting !== undefined) return await this.starting
+    if (this.clock() - this.lastStart < RESTART_AFTER_MS) {
+      throw new TsudoiError('STORE_UNAVAILABLE', 'the store writer stopped and was restarted less than a second ago')
+    }
+    return await this.startWriter()
+  }
+
+  private async startWriter (): Promise<WorkerChannel<WriterRequest>> {
+    this.lastStart = this.clock()
+    this.starting = WorkerChannel.start<WriterRequest>(siblingModule('./writer', import.meta.url), this.options, 'store writer')
+    try {
+      const writer = await this.starting
+      this.seriesNumbers = new SeriesNumbers()
+      writer.onFailure((error) => { for (const listener of this.failureListeners) listener('store writer', error) })
+      this.writer = writer
+      return writer
+    } finally {
+      this.starting = undefined
+    }
+  }
+
+  /** Ends the writer thread as a crash would (tests of what follows one). */
+  async killWriterForTest (): Promise<void> {
+    await this.writer?.kill()
   }
 
   readings (query: RawQuery): Promise<Reading[]> { return this.reader.readings(query) }

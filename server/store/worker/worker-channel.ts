@@ -15,6 +15,8 @@ export class WorkerChannel<Request extends { op: string }> {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private failure: Error | undefined
+  private closing = false
+  private readonly failureListeners: Array<(error: Error) => void> = []
 
   private constructor (private readonly worker: Worker, private readonly label: string) {}
 
@@ -23,6 +25,7 @@ export class WorkerChannel<Request extends { op: string }> {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { ...data, module: module.href } })
     const channel = new WorkerChannel<Request>(worker, label)
     await new Promise<void>((resolve, reject) => {
+      channel.onFailure(reject)
       worker.on('message', (message: WorkerReply) => {
         if ('ready' in message) return resolve()
         const pending = channel.pending.get(message.id)
@@ -30,20 +33,31 @@ export class WorkerChannel<Request extends { op: string }> {
         if (message.ok) pending?.resolve(message.value)
         else pending?.reject(new TsudoiError('STORE_UNAVAILABLE', message.message))
       })
-      worker.once('error', (error) => {
-        // Nothing is acknowledged after this: every waiting and later request fails.
-        channel.failure = error
-        for (const pending of channel.pending.values()) pending.reject(error)
-        channel.pending.clear()
-        reject(error)
-      })
+      // A thread that throws, exits or cannot read a message answers nothing more: without
+      // these, the requests it held — appends whose PUBACKs wait on them — would wait forever
+      // (issue 12, item 10).
+      worker.once('error', (error) => channel.fail(error))
+      worker.on('messageerror', (error) => channel.fail(error))
+      // An exit while closing is the one expected; it still answers whatever was left waiting.
+      worker.once('exit', (code) => channel.fail(new Error(`the thread exited with code ${code}`), !channel.closing))
     })
+    channel.failureListeners.splice(0) // start's own listener: later failures are the owner's
     return channel
+  }
+
+  /** Whether the thread has stopped answering (it threw or exited); every request then fails at once. */
+  get failed (): boolean {
+    return this.failure !== undefined
+  }
+
+  /** Called once if the thread stops answering. */
+  onFailure (listener: (error: Error) => void): void {
+    this.failureListeners.push(listener)
   }
 
   /** Sends a request (moving `transfer`'s buffers, not copying them) and resolves with the worker's answer. */
   request (request: Request, transfer: ArrayBuffer[] = []): Promise<unknown> {
-    if (this.failure !== undefined) return Promise.reject(new TsudoiError('STORE_UNAVAILABLE', `the ${this.label} stopped: ${this.failure.message}`))
+    if (this.failure !== undefined) return Promise.reject(this.unavailable())
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
@@ -53,7 +67,27 @@ export class WorkerChannel<Request extends { op: string }> {
 
   /** Lets the worker finish what it was asked (its `close` op), then ends the thread. */
   async close (): Promise<void> {
+    this.closing = true
     if (this.failure === undefined) await this.request({ op: 'close' } as unknown as Request)
     await this.worker.terminate()
+  }
+
+  /** Ends the thread at once, as a crash would (for tests of what follows one). */
+  async kill (): Promise<void> {
+    await this.worker.terminate()
+  }
+
+  /** Nothing is answered after this: every waiting and later request fails with STORE_UNAVAILABLE. */
+  private fail (error: Error, notify = true): void {
+    if (this.failure !== undefined) return
+    this.failure = error
+    const unavailable = this.unavailable()
+    for (const pending of this.pending.values()) pending.reject(unavailable)
+    this.pending.clear()
+    if (notify) for (const listener of this.failureListeners) listener(error)
+  }
+
+  private unavailable (): TsudoiError {
+    return new TsudoiError('STORE_UNAVAILABLE', `the ${this.label} stopped: ${this.failure?.message ?? 'unknown'}`)
   }
 }
