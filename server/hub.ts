@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Aedes } from 'aedes'
 import { CompareService } from './compare/compare-service.ts'
+import { perturbationParams } from './compare/release/perturbation.ts'
+import { Releaser } from './compare/releaser.ts'
+import { ReleaseStore } from './store/release-store.ts'
 import type { FastifyInstance } from 'fastify'
 import { resolveAdminToken } from './admin-token.ts'
 import { createBroker } from './broker/broker.ts'
@@ -25,6 +28,7 @@ import { Registry } from './registry/registry.ts'
 import type { Reading, ReadingStore } from './store/reading-store.ts'
 import { type SelectedStore, selectReadingStore } from './store/select-store.ts'
 import { WorkshopExpiry } from './workshop-expiry.ts'
+import { Membership } from './membership/membership.ts'
 import { TsudoiError } from './errors.ts'
 
 export interface HubOptions {
@@ -64,7 +68,19 @@ export function createHub (config: Config, options: HubOptions = {}) {
     metrics.commitBatch.observe(stats.readings)
     metrics.backpressureSeconds.inc(stats.waitedSeconds)
   })
-  const compare = new CompareService({ store, members: () => registry.members(), k: config.TSUDOI_K_ANONYMITY, clock })
+  // Comparisons are served from releases made once per closed bucket (docs/privacy.md).
+  const releases = new ReleaseStore(join(config.TSUDOI_DATA_DIR, 'releases.db'))
+  let privacySecret = ''
+  const releaser = new Releaser({
+    store, releases, members: () => registry.members(), timeZone: config.TSUDOI_TIMEZONE, graceMs: config.TSUDOI_RELEASE_GRACE, clock,
+    log: child(root, 'releases'),
+    params: () => ({ k: config.TSUDOI_K_ANONYMITY, secret: privacySecret, perturbation: perturbationParams(config.TSUDOI_PRIVACY_P) })
+  })
+  const compare = new CompareService({
+    store, releases, members: () => registry.members(), k: config.TSUDOI_K_ANONYMITY, privacyP: config.TSUDOI_PRIVACY_P,
+    timeZone: config.TSUDOI_TIMEZONE, graceMs: config.TSUDOI_RELEASE_GRACE, clock
+  })
+  const membership = new Membership({ registry, store, bus, settled: () => committer.idle() })
   const workshopExpiry = new WorkshopExpiry(registry, store, bus, child(root, 'workshops'))
   let broker: Aedes | undefined
   const reporter = new RefusalReporter(
@@ -98,6 +114,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     metrics,
     activity,
     workshopExpiry,
+    releaser,
     get adminToken (): string { return admin.token },
     get adminTokenGenerated (): boolean { return admin.generated },
     get mqttPort (): number { return tcp?.port ?? 0 },
@@ -118,6 +135,8 @@ export function createHub (config: Config, options: HubOptions = {}) {
       registry.open()
       admin = resolveAdminToken(config.TSUDOI_DATA_DIR, config.TSUDOI_ADMIN_TOKEN)
       await store.open()
+      releases.open()
+      privacySecret = storedSecret(registry, 'privacy_secret')
       cardinality.seed(await store.deviceMetrics?.() ?? [])
       broker = await createBroker({
         authenticate: (id, token) => registry.authenticateDevice(id, token),
@@ -128,7 +147,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
         mqtts = await listenTls(broker, config.TSUDOI_HOST, config.TSUDOI_MQTTS_PORT, config.TSUDOI_TLS_CERT, config.TSUDOI_TLS_KEY)
       }
       const ctx: HttpContext = {
-        config, registry, store, activity, refusals: reporter, bus, metrics, log: child(root, 'http'),
+        config, registry, membership, store, activity, refusals: reporter, bus, metrics, log: child(root, 'http'),
         auth: new Auth(registry, admin.token), startedAt: clock(), clock,
         ...(queue === undefined ? {} : { queue: queue.status }),
         mqtt: () => {
@@ -136,11 +155,12 @@ export function createHub (config: Config, options: HubOptions = {}) {
           return { host, port: tcp?.port ?? 0, wsPath: MQTT_WS_PATH, wsUrl: `ws://${host}:${httpPort}${MQTT_WS_PATH}` }
         }
       }
-      http = await buildHttpApp(ctx, sessionSecret(registry), [compareRoutes(compare), ...(options.routes ?? [])])
+      http = await buildHttpApp(ctx, storedSecret(registry, 'session_secret'), [compareRoutes(compare), ...(options.routes ?? [])])
       await http.listen({ host: config.TSUDOI_HOST, port: config.TSUDOI_HTTP_PORT })
       httpPort = (http.server.address() as { port: number }).port
       ws = attachWebSocket(broker, http.server, MQTT_WS_PATH)
       workshopExpiry.start()
+      releaser.start()
       flushTimer = setInterval(flushLastSeen, LAST_SEEN_FLUSH_MS)
       flushTimer.unref()
       log.info({ mqtt: hub.mqttUrl, ws: hub.wsUrl, http: hub.httpUrl, store: store.kind }, 'hub started')
@@ -149,6 +169,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     async stop (): Promise<void> {
       clearInterval(flushTimer)
       workshopExpiry.stop()
+      await releaser.stop()
       await ws?.close()
       await tcp?.close()
       await mqtts?.close()
@@ -157,6 +178,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
       await http?.close()
       flushLastSeen()
       await store.close()
+      releases.close()
       registry.close()
       log.info('hub stopped')
     }
@@ -186,12 +208,15 @@ function displayHost (host: string): string {
   return host === '0.0.0.0' || host === '::' ? 'localhost' : host
 }
 
-/** The key that signs session cookies: random, made once, kept in the registry. */
-function sessionSecret (registry: Registry): string {
-  let secret = registry.setting('session_secret')
+/**
+ * A key made once and kept in the registry: `session_secret` signs session cookies,
+ * `privacy_secret` fixes every member's release factor (never rotated: docs/privacy.md).
+ */
+function storedSecret (registry: Registry, name: 'session_secret' | 'privacy_secret'): string {
+  let secret = registry.setting(name)
   if (secret === undefined) {
     secret = randomBytes(32).toString('base64url')
-    registry.saveSetting('session_secret', secret)
+    registry.saveSetting(name, secret)
   }
   return secret
 }

@@ -3,6 +3,7 @@ import type { EventBus } from '../event-bus.ts'
 import type { Activity } from '../ingest/activity.ts'
 import type { RefusalReporter } from '../ingest/refusal-reporter.ts'
 import type { Log } from '../log.ts'
+import type { Membership } from '../membership/membership.ts'
 import type { HubMetrics } from '../metrics.ts'
 import type { Registry } from '../registry/registry.ts'
 import type { ReadingStore } from '../store/reading-store.ts'
@@ -18,6 +19,8 @@ export interface QueueStatus { depth: number, bytes: number, oldestAgeMs: number
 export interface HttpContext {
   config: Config
   registry: Registry
+  /** Removing members and devices, and rotating their credentials: every route goes through it. */
+  membership: Membership
   store: ReadingStore
   activity: Activity
   refusals: RefusalReporter

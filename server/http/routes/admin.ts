@@ -28,10 +28,7 @@ export async function adminRoutes (app: FastifyInstance, ctx: HttpContext): Prom
   app.delete('/api/admin/members/:id', async (request, reply) => {
     const { id } = parse(idParams, request.params)
     const { purge } = parse(z.object({ purge: z.enum(['0', '1']).optional() }), request.query)
-    const devices = ctx.registry.devices(id)
-    ctx.registry.deleteMember(id)
-    for (const device of devices) ctx.bus.emit('deviceRevoked', device.id)
-    if (purge === '1') await ctx.store.deleteMember(id)
+    await ctx.membership.removeMember(id, { purge: purge === '1' })
     return reply.status(204).send()
   })
   app.post('/api/admin/members/:id/access-key', async (request) => {
@@ -49,15 +46,12 @@ export async function adminRoutes (app: FastifyInstance, ctx: HttpContext): Prom
   })
   app.delete('/api/admin/devices/:id', async (request, reply) => {
     const { id } = parse(idParams, request.params)
-    ctx.registry.deleteDevice(id)
-    ctx.bus.emit('deviceRevoked', id)
+    ctx.membership.removeDevice(id)
     return reply.status(204).send()
   })
   app.post('/api/admin/devices/:id/token', async (request) => {
     const { id } = parse(idParams, request.params)
-    const token = ctx.registry.rotateDeviceToken(id)
-    ctx.bus.emit('deviceRevoked', id)
-    return { token }
+    return { token: ctx.membership.rotateDeviceToken(id) }
   })
 }
 
