@@ -42,6 +42,29 @@ const answered = (answer: HttpAnswer): void => {
 
 const get = (target: string) => ({ target })
 
+const UPGRADE = 'GET /mqtt HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n'
+
+/** A masked binary WebSocket frame [RFC 6455 5.2]; `announced` may claim more than is sent. */
+function wsFrame (payload: Buffer, announced = payload.length): Buffer {
+  let header: Buffer
+  if (announced < 126) header = Buffer.from([0x82, 0x80 | announced])
+  else if (announced < 65_536) header = Buffer.from([0x82, 0x80 | 126, announced >> 8, announced & 255])
+  else {
+    header = Buffer.alloc(10)
+    header[0] = 0x82
+    header[1] = 0x80 | 127
+    header.writeBigUInt64BE(BigInt(announced), 2)
+  }
+  const mask = Buffer.from([1, 2, 3, 4])
+  return Buffer.concat([header, mask, payload.map((byte, i) => byte ^ mask[i % 4]!)])
+}
+
+/** The WebSocket was accepted, then closed by the hub (read until the close). */
+const upgradedThenClosed = (a: HttpAnswer): void => {
+  expect(a.status, a.head).toBe(101)
+  expect(a.closed, 'the hub closes the WebSocket').toBe(true)
+}
+
 export const httpCases: HttpCase[] = [
   { id: 'http-01', title: 'a path with ../ to package.json', as: 'anonymous', request: get('/../../package.json'), check: noRepositoryFile },
   { id: 'http-02', title: 'a path with %2e%2e/ to package.json', as: 'anonymous', request: get('/%2e%2e/%2e%2e/package.json'), check: noRepositoryFile },
@@ -70,5 +93,9 @@ export const httpCases: HttpCase[] = [
     as: 'anonymous',
     request: { raw: Buffer.concat([Buffer.from('GET /mqtt HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n'), garbage(4096, 22)]) },
     check: (a) => { expect(a.status === 0 || a.status === 101 || (a.status >= 400 && a.status < 500)).toBe(true) }
-  }
+  },
+  { id: 'http-23', title: 'MQTT over WebSocket: a remaining length of five bytes', as: 'anonymous', request: { raw: Buffer.concat([Buffer.from(UPGRADE), wsFrame(Buffer.from([0x10, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x00]))]) }, check: upgradedThenClosed },
+  { id: 'http-24', title: 'MQTT over WebSocket: a CONNECT announcing 250 MB', as: 'anonymous', request: { raw: Buffer.concat([Buffer.from(UPGRADE), wsFrame(Buffer.concat([Buffer.from([0x10, 0x80, 0xe5, 0x9a, 0x77]), Buffer.alloc(60_000)]))]) }, check: upgradedThenClosed },
+  { id: 'http-25', title: 'MQTT over WebSocket: a frame announcing 2^62 bytes', as: 'anonymous', request: { raw: Buffer.concat([Buffer.from(UPGRADE), wsFrame(Buffer.alloc(1000), 2 ** 62)]) }, check: upgradedThenClosed },
+  { id: 'http-26', title: 'MQTT over WebSocket: a PUBLISH before CONNECT', as: 'anonymous', request: { raw: Buffer.concat([Buffer.from(UPGRADE), wsFrame(Buffer.concat([Buffer.from([0x30, 0x05, 0x00, 0x01, 0x61]), Buffer.from('xy')]))]) }, check: upgradedThenClosed }
 ]
