@@ -11,7 +11,7 @@ import { type ChildHub, exited, startChildHub } from './child-hub.ts'
 // hub still takes and stores data. A hub that died is recorded and started again on the
 // same data dir (the registry survives), so one bug does not hide the cases after it.
 
-const ADMIN = 'hostile-suite-admin-token'
+export const ADMIN_TOKEN = 'hostile-suite-admin-token'
 const EPOCH_2000 = 946_684_800_000
 
 export interface ApiResult { status: number, body: any }
@@ -44,7 +44,7 @@ export class HostileHub {
   get mqttUrl (): string { return `mqtt://127.0.0.1:${this.hub.mqttPort}` }
 
   async start (): Promise<void> {
-    this.hub = await startChildHub({ TSUDOI_DATA_DIR: this.dataDir, TSUDOI_ADMIN_TOKEN: ADMIN, TSUDOI_SYNC: 'normal', TSUDOI_LOG_LEVEL: 'error', ...this.env })
+    this.hub = await startChildHub({ TSUDOI_DATA_DIR: this.dataDir, TSUDOI_ADMIN_TOKEN: ADMIN_TOKEN, TSUDOI_SYNC: 'normal', TSUDOI_LOG_LEVEL: 'error', ...this.env })
   }
 
   async stop (): Promise<void> {
@@ -116,7 +116,7 @@ export class HostileHub {
   }
 
   admin (path: string, body?: unknown): Promise<ApiResult> {
-    return this.api(path, { token: ADMIN, body })
+    return this.api(path, { token: ADMIN_TOKEN, body })
   }
 
   /** Registers a member (returns its access key). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type HubDevice, HostileHub, withTimeout } from '../helpers/hostile-hub.ts'
+import { ADMIN_TOKEN, type HubDevice, HostileHub, withTimeout } from '../helpers/hostile-hub.ts'
 import { openRaw, openRawDevice } from '../helpers/raw-connection.ts'
 import { nativeCases } from './cases/payload-native.ts'
 import { firmwareCases } from './cases/payload-firmware.ts'
@@ -147,7 +147,7 @@ describe.sequential('hostile input against one long-lived hub', () => {
   })
 
   async function runRegistration (c: RegistrationCase, ctx: RegistrationContext): Promise<void> {
-    const token = { member: ctx.memberKey, joiner: ctx.joinerKey, admin: 'hostile-suite-admin-token', anonymous: undefined }[c.as]
+    const token = { member: ctx.memberKey, joiner: ctx.joinerKey, admin: ADMIN_TOKEN, anonymous: undefined }[c.as]
     const result = await h.api(c.path ?? '/api/me/devices', { token, body: c.body, raw: c.raw })
     if (c.expect === 'refused') {
       expect(result.status, JSON.stringify(result.body).slice(0, 300)).toBeGreaterThanOrEqual(400)
