@@ -16,8 +16,10 @@ export interface HubEvents {
 export interface DeviceRefusal { device: string, member: string, code: string, message: string, topic: string, time: number }
 
 /**
- * A typed event bus whose listeners are isolated: one listener that throws is logged and
- * does not stop the others, nor the ingest path that emitted the event (as Zigbee2MQTT's eventBus).
+ * A typed event bus whose listeners are isolated: one listener that throws — or, being async,
+ * rejects — is logged and does not stop the others, nor the ingest path that emitted the event
+ * (as Zigbee2MQTT's eventBus). A rejection left unhandled would end the process (Node's
+ * default, --unhandled-rejections=throw; issue 12, item 10).
  */
 export class EventBus {
   private readonly emitter = new EventEmitter()
@@ -26,12 +28,14 @@ export class EventBus {
     this.emitter.setMaxListeners(0)
   }
 
-  on<E extends keyof HubEvents> (event: E, listener: (...args: HubEvents[E]) => void): () => void {
+  on<E extends keyof HubEvents> (event: E, listener: (...args: HubEvents[E]) => void | Promise<void>): () => void {
+    const failed = (error: unknown): void => { this.log.error({ err: error, event }, 'event listener failed') }
     const safe = (...args: HubEvents[E]): void => {
       try {
-        listener(...args)
+        const result = listener(...args)
+        if (isThenable(result)) result.then(undefined, failed)
       } catch (error) {
-        this.log.error({ err: error, event }, 'event listener failed')
+        failed(error)
       }
     }
     this.emitter.on(event, safe as (...args: unknown[]) => void)
@@ -41,4 +45,8 @@ export class EventBus {
   emit<E extends keyof HubEvents> (event: E, ...args: HubEvents[E]): void {
     this.emitter.emit(event, ...args)
   }
+}
+
+function isThenable (value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }

@@ -11,11 +11,14 @@ const CHECK_EVERY_MS = 30_000
  */
 export class WorkshopExpiry {
   private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
 
   constructor (private readonly registry: Registry, private readonly store: ReadingStore, private readonly bus: EventBus, private readonly log: Log) {}
 
   start (): void {
-    this.timer = setInterval(() => { void this.runOnce() }, CHECK_EVERY_MS)
+    this.timer = setInterval(() => {
+      this.runOnce().catch((error: unknown) => this.log.error({ err: error }, 'workshop expiry check failed; will retry'))
+    }, CHECK_EVERY_MS)
     this.timer.unref()
   }
 
@@ -23,7 +26,18 @@ export class WorkshopExpiry {
     clearInterval(this.timer)
   }
 
-  async runOnce (): Promise<void> {
+  /**
+   * Ends the workshops that are due. One run at a time: deleting a room's data can outlast
+   * the 30 s interval (InfluxDB drops series member by member), and a second run started
+   * meanwhile would find the same workshop still due and revoke and delete it again (issue 12,
+   * item 10). A call during a run gets that run.
+   */
+  runOnce (): Promise<void> {
+    this.running ??= this.endDue().finally(() => { this.running = undefined })
+    return this.running
+  }
+
+  private async endDue (): Promise<void> {
     for (const workshop of this.registry.workshops.due()) {
       try {
         const members = this.registry.workshopMembers(workshop.id)
