@@ -1,40 +1,37 @@
 import { mean } from './quantile.ts'
-import { percentileRank } from './percentile-rank.ts'
+import type { ShownRelease } from './release/release-cell.ts'
 
-// What the signed-in member sees on top of the anonymous buckets: its own value, and where
-// it stands (percentile-rank.ts) in each bucket the community is shown for. Data only — the
-// dashboard words it ("lower than 70% of restaurants").
+// What the signed-in member sees on top of the community's releases: its own values,
+// unperturbed (its own data), and where it stands — worked out from the published release
+// only, never from the other members' values, so it tells the member nothing the release
+// does not (docs/privacy.md). Data only; the dashboard words it ("lower than 70 % of restaurants").
 
-/** One bucket the caller contributed to. */
+/** How a percentile is read off a release: linear between the published quantiles, halfway to 0/100 beyond them. */
+export const RANK_METHOD = 'interpolated-between-released-quantiles'
+
 export interface CallerBucket {
   time: number
   value: number
-  /** false when the bucket is suppressed: then no rank is given. */
-  shown: boolean
-  /** The counted members other than the caller, id → value. */
-  others: ReadonlyMap<string, number>
+  /** The release the caller is compared with, or undefined where it is suppressed or pending. */
+  release?: ShownRelease
 }
 
 export interface CallerPoint {
   time: number
   /** The caller's own value: its own data, so shown even where the community is suppressed. */
   value: number
-  /** Percentile rank among the others, or null where the bucket is suppressed. */
+  /** Estimated percentile among the cohort, or null where there is no shown release. */
   percentile: number | null
 }
 
 export interface CallerSummary {
-  /** Buckets compared: the caller contributed and the bucket is shown. */
+  /** Buckets compared: the caller contributed and the release is shown. */
   buckets: number
-  /** Mean of the per-bucket percentile ranks over the compared buckets. */
+  /** Mean of the per-bucket percentiles over the compared buckets. */
   percentile: number | null
-  /**
-   * Share (%) of peers whose window mean is above the caller's, ties counted half: the caller
-   * is "lower than" that many peers. Window means are taken over the compared buckets only, so
-   * a value in a suppressed bucket cannot leak through this figure.
-   */
+  /** Estimated share (%) of the cohort above the caller: 100 − percentile. */
   lowerThan: number | null
-  /** Peers in that window comparison. */
+  /** At least this many members in every compared bucket (the smallest band's lower edge). */
   peers: number
   /** The caller's own mean over the compared buckets. */
   value: number | null
@@ -42,33 +39,41 @@ export interface CallerSummary {
 
 export interface CallerView { points: CallerPoint[], summary: CallerSummary }
 
-export function callerView (buckets: readonly CallerBucket[]): CallerView {
-  const points = buckets.map(({ time, value, shown, others }): CallerPoint =>
-    ({ time, value, percentile: shown ? percentileRank(value, [...others.values()]) : null }))
-  const compared = buckets.filter((bucket) => bucket.shown)
-  if (compared.length === 0) return { points, summary: { buckets: 0, percentile: null, lowerThan: null, peers: 0, value: null } }
-
-  const peerValues = new Map<string, number[]>()
-  for (const { others } of compared) {
-    for (const [member, value] of others) {
-      const list = peerValues.get(member)
-      if (list === undefined) peerValues.set(member, [value])
-      else list.push(value)
-    }
+/** The caller's percentile in a release, from its published quantiles. */
+export function releasePercentile (value: number, release: ShownRelease): number {
+  const known = ([[10, release.p10], [25, release.p25], [50, release.p50], [75, release.p75], [90, release.p90]] as const)
+    .flatMap(([percent, figure]) => figure === undefined ? [] : [[percent, figure] as const])
+  // Perturbed quantiles are not always in order; sorting the figures keeps the curve monotone.
+  const figures = known.map(([, figure]) => figure).sort((a, b) => a - b)
+  const points = known.map(([percent], i) => [percent, figures[i]!] as const)
+  const [firstPercent, first] = points[0]!
+  const [lastPercent, last] = points[points.length - 1]!
+  if (value < first) return firstPercent / 2
+  if (value > last) return (100 + lastPercent) / 2
+  for (let i = 1; i < points.length; i++) {
+    const [p0, v0] = points[i - 1]!
+    const [p1, v1] = points[i]!
+    if (value <= v1) return v1 === v0 ? (p0 + p1) / 2 : p0 + (p1 - p0) * (value - v0) / (v1 - v0)
   }
-  const own = mean(compared.map((bucket) => bucket.value))
-  const peerMeans = [...peerValues.values()].map(mean)
-  const ranks = points.flatMap((point) => point.percentile === null ? [] : [point.percentile])
+  return firstPercent // one point, value equal to it
+}
+
+export function callerView (buckets: readonly CallerBucket[]): CallerView {
+  const points = buckets.map(({ time, value, release }): CallerPoint =>
+    ({ time, value, percentile: release === undefined ? null : round1(releasePercentile(value, release)) }))
+  const compared = buckets.filter((bucket) => bucket.release !== undefined)
+  if (compared.length === 0) return { points, summary: { buckets: 0, percentile: null, lowerThan: null, peers: 0, value: null } }
+  const percentile = round1(mean(points.flatMap((point) => point.percentile === null ? [] : [point.percentile])))
   return {
     points,
     summary: {
       buckets: compared.length,
-      percentile: mean(ranks),
-      // The rank of the mirrored values counts the peers above, by the same method and without
-      // the rounding of 100 - rank. Every compared bucket has >= k members, so peers exist.
-      lowerThan: percentileRank(-own, peerMeans.map((value) => -value)),
-      peers: peerMeans.length,
-      value: own
+      percentile,
+      lowerThan: round1(100 - percentile),
+      peers: Math.min(...compared.map((bucket) => bucket.release!.members)),
+      value: mean(compared.map((bucket) => bucket.value))
     }
   }
 }
+
+const round1 = (value: number): number => Math.round(value * 10) / 10

@@ -6,10 +6,9 @@
 // For n values sorted ascending x[0..n-1] and a percentile p in [0, 100]:
 //   h = (n - 1) · p / 100,   Q(p) = x[⌊h⌋] + (h - ⌊h⌋) · (x[⌊h⌋ + 1] - x[⌊h⌋])
 //
-// When h is whole, Q(p) is exactly one member's value (p50 of an odd count, p25/p75 when
-// n - 1 is a multiple of 4, p10/p90 when it is a multiple of 10). That is accepted only
-// because the engine publishes it as an order statistic of at least k values (bucket-stats.ts):
-// it says "the middle of k or more members", never whose value it is.
+// When h is whole, Q(p) is exactly one of the values (p50 of an odd count, …). That is why
+// releases take quantiles of the PERTURBED member values only (release/release-cell.ts): a
+// published median is never a member's true value (docs/privacy.md).
 export const QUANTILE_METHOD = 'hyndman-fan-7'
 
 /** Q(percent) of values already sorted ascending, by QUANTILE_METHOD. */

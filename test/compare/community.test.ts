@@ -1,40 +1,32 @@
 import { describe, expect, it } from 'vitest'
 import { communityOverview } from '../../server/compare/community.ts'
-import { member } from './fixtures.ts'
+import type { Release } from '../../server/compare/release/release-cell.ts'
+import { T0, member } from './fixtures.ts'
 
 const members = [
   member('r1'), member('r2'), member('r3'),
   member('f1', { sector: 'fishery' }), member('f2', { sector: 'fishery' }), member('f3', { sector: 'fishery', sharing: false }),
   ...['w1', 'w2', 'w3', 'w4'].map((id) => member(id, { sector: 'office', workshop: 'ws-1' }))
 ]
+const shown = (members: number): Release => ({ time: T0, members, membersBand: `${members}–4`, p50: 1, mean: 1, meanInterval: [0.8, 1.2] })
 
 describe('communityOverview', () => {
   it('names only sectors with k sharing, non-workshop members', () => {
-    expect(communityOverview(members, [], 3)).toEqual({ members: { total: 5, bySector: { restaurant: 3 } }, comparable: [] })
-    expect(communityOverview(members, [], 2).members).toEqual({ total: 5, bySector: { fishery: 2, restaurant: 3 } })
+    expect(communityOverview(members, [], 3).members).toEqual({ total: 5, bySector: { restaurant: 3 } })
   })
 
-  it('offers metric/sector pairs k members can fill, and "all" across sectors', () => {
-    const presence = [
-      { metric: 'energy', sector: 'fishery', members: 3 }, // the store also counts f3, who does not share
-      { metric: 'energy', sector: 'restaurant', members: 3 },
-      { metric: 'temperature', sector: 'restaurant', members: 5 }, // more than the sector has: capped
-      { metric: 'co2', sector: 'fishery', members: 2 },
-      { metric: 'co2', sector: 'office', members: 4 } // workshop members only
+  it('offers the community pairs with a shown release, "all" first, with the band and never a workshop', () => {
+    const latest = [
+      { series: 'power', cohort: 'sector:restaurant', release: shown(3) },
+      { series: 'power', cohort: 'all', release: shown(3) },
+      { series: 'co2', cohort: 'sector:retail', release: { time: T0, suppressed: true } as const },
+      { series: 'co2', cohort: 'workshop:ws-1', release: shown(3) },
+      { series: 'co2', cohort: 'sector:office', release: shown(5) }
     ]
-    expect(communityOverview(members, presence, 3)).toEqual({
-      members: { total: 5, bySector: { restaurant: 3 } },
-      comparable: [
-        { metric: 'energy', sector: 'all', members: 5 },
-        { metric: 'energy', sector: 'restaurant', members: 3 },
-        { metric: 'temperature', sector: 'all', members: 3 },
-        { metric: 'temperature', sector: 'restaurant', members: 3 }
-      ]
-    })
-  })
-
-  it('lists nothing when k is larger than any group', () => {
-    const presence = [{ metric: 'energy', sector: 'restaurant', members: 3 }, { metric: 'energy', sector: 'fishery', members: 2 }]
-    expect(communityOverview(members, presence, 6)).toEqual({ members: { total: 5, bySector: {} }, comparable: [] })
+    expect(communityOverview(members, latest, 3).comparable).toEqual([
+      { metric: 'co2', sector: 'office', members: 5 },
+      { metric: 'power', sector: 'all', members: 3 },
+      { metric: 'power', sector: 'restaurant', members: 3 }
+    ])
   })
 })

@@ -1,14 +1,19 @@
-import { beforeEach, describe, expect, it } from 'vitest'
-import { CompareService } from '../../server/compare/compare-service.ts'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { isPending } from '../../server/compare/compare-service.ts'
+import { type ShownRelease, isSuppressedRelease, releaseCell } from '../../server/compare/release/release-cell.ts'
 import { TsudoiError } from '../../server/errors.ts'
 import type { Member } from '../../server/registry/registry.ts'
-import { type FakeStore, HOUR, T0, T1, WINDOW, type fakeClock, member, rows, serviceFixture } from './fixtures.ts'
+import { HOUR, PARAMS, T0, T1, WINDOW, member, releaseFixture, rows } from './fixtures.ts'
 
-describe('CompareService.compare', () => {
-  let store: FakeStore
+const DAY = 24 * HOUR
+const shown = (bucket: unknown): ShownRelease => {
+  if (typeof bucket !== 'object' || bucket === null || isSuppressedRelease(bucket as ShownRelease) || isPending(bucket as ShownRelease)) throw new Error(`not shown: ${JSON.stringify(bucket)}`)
+  return bucket as ShownRelease
+}
+
+describe('CompareService, served from releases', () => {
   let members: Member[]
-  let clock: ReturnType<typeof fakeClock>
-  let service: CompareService
+  let f: ReturnType<typeof releaseFixture>
 
   beforeEach(() => {
     members = [
@@ -17,144 +22,141 @@ describe('CompareService.compare', () => {
       member('w1', { workshop: 'ws-a' }), member('w2', { workshop: 'ws-a' }), member('w3', { workshop: 'ws-a' }),
       member('solo', { workshop: 'ws-b' })
     ]
-    ;({ store, clock, service } = serviceFixture(() => members))
-    store.values = [
+    f = releaseFixture(() => members)
+    f.store.values = [
       ...rows(T0, { r1: 10, r2: 20, r3: 30, r4: 40, quiet: 25, w1: 100, w2: 200, w3: 300, solo: 999, ghost: 7 }),
       ...rows(T1, { r1: 11, r2: 21 })
     ]
   })
+  afterEach(() => f.close())
 
-  it('compares the community bucket by bucket, asking the store for the metric\'s kind', async () => {
-    expect(await service.compare(WINDOW)).toEqual({
-      metric: 'energy', unit: 'kWh', kind: 'counter', sector: null, k: 3, bucket: HOUR, per: null,
-      buckets: [
-        // r1..r4 only: not "quiet" (no consent), not the workshops, not "ghost" (unknown to the registry)
-        { time: T0, members: 4, p50: 25, mean: 25 },
-        { time: T1, members: 2, suppressed: true }
-      ]
+  it('publishes the release of each closed bucket: perturbed figures, a member band, an interval', async () => {
+    f.clock.set(T0 + 2 * HOUR)
+    expect(await f.releaser.runOnce()).toBeGreaterThan(0)
+    const result = await f.service.compare(WINDOW)
+    // r1..r4 only: not "quiet" (no consent), not the workshops, not "ghost" (unknown to the registry)
+    const expected = releaseCell({ series: 'energy', size: '1h', time: T0 }, [{ member: 'r1', value: 10 }, { member: 'r2', value: 20 }, { member: 'r3', value: 30 }, { member: 'r4', value: 40 }], PARAMS)
+    expect(result).toEqual({
+      metric: 'energy', unit: 'kWh', kind: 'counter', sector: null, k: 3, p: 10, bucket: HOUR, timeZone: 'UTC', per: null,
+      buckets: [expected, { time: T1, suppressed: true }]
     })
-    expect(store.bucketQueries).toEqual([{ metric: 'energy', sector: undefined, from: T0, to: T0 + 2 * HOUR, bucketMs: HOUR, kind: 'counter' }])
+    const release = shown(result.buckets[0])
+    expect(release).toMatchObject({ time: T0, members: 3, membersBand: '3–4' })
+    expect(Object.keys(release).sort()).toEqual(['mean', 'meanInterval', 'members', 'membersBand', 'p50', 'time'])
+    expect(release.mean).not.toBe(25)
+    expect(release.meanInterval[0]).toBeLessThan(release.mean)
   })
 
-  it('passes the sector to the store and names it in the result', async () => {
-    const result = await service.compare({ ...WINDOW, metric: 'temperature', sector: 'fishery' })
-    expect(store.bucketQueries[0]).toMatchObject({ metric: 'temperature', sector: 'fishery', kind: 'gauge' })
-    expect(result).toMatchObject({ metric: 'temperature', unit: '°C', kind: 'gauge', sector: 'fishery' })
+  it('shows a bucket that has not closed (or waits out its grace) as pending, and releases it later', async () => {
+    f.clock.set(T0 + 30 * 60_000)
+    await f.releaser.runOnce()
+    expect((await f.service.compare(WINDOW)).buckets).toEqual([{ time: T0, pending: true }, { time: T1, pending: true }])
+    f.clock.set(T1)
+    await f.releaser.runOnce()
+    expect(shown((await f.service.compare(WINDOW)).buckets[0]).time).toBe(T0)
   })
 
-  it('treats a custom metric as a unit-less gauge', async () => {
-    expect(await service.compare({ ...WINDOW, metric: 'hive_weight' })).toMatchObject({ unit: '', kind: 'gauge' })
+  it('never recomputes a release: later readings and a withdrawal of consent leave it as published', async () => {
+    f.clock.set(T0 + 2 * HOUR)
+    await f.releaser.runOnce()
+    const before = await f.service.compare(WINDOW)
+    members = members.map((m) => m.id === 'r4' ? { ...m, sharing: false } : m)
+    f.store.values.push(...rows(T0, { fake1: 0, fake2: 0 }), ...rows(T1, { r3: 5, r4: 6 }))
+    f.clock.advance(DAY)
+    await f.releaser.runOnce()
+    expect(await f.service.compare(WINDOW)).toEqual(before)
   })
 
-  it('aligns the window to whole buckets', async () => {
-    const result = await service.compare({ ...WINDOW, from: T0 + 5 * 60_000, to: T1 + 1 })
-    expect(store.bucketQueries[0]).toMatchObject({ from: T0, to: T0 + 2 * HOUR })
-    expect(result.buckets.map((bucket) => bucket.time)).toEqual([T0, T1])
+  it('releases history loaded into an untouched bucket once the grace period has passed after it arrived', async () => {
+    const fixture = releaseFixture(() => members, { graceMs: 10 * 60_000 })
+    try {
+      fixture.clock.set(T0 + 5 * DAY)
+      await fixture.releaser.runOnce()
+      fixture.store.values = rows(T0, { r1: 10, r2: 20, r3: 30 })
+      await fixture.releaser.runOnce() // first seen now
+      expect((await fixture.service.compare(WINDOW)).buckets[0]).toEqual({ time: T0, suppressed: true })
+      fixture.clock.advance(10 * 60_000)
+      await fixture.releaser.runOnce()
+      expect(shown((await fixture.service.compare(WINDOW)).buckets[0]).membersBand).toBe('3–4')
+    } finally {
+      fixture.close()
+    }
   })
 
-  it('reports every bucket of the window, empty ones suppressed', async () => {
-    const result = await service.compare({ ...WINDOW, to: T0 + 3 * HOUR })
-    expect(result.buckets[2]).toEqual({ time: T0 + 2 * HOUR, members: 0, suppressed: true })
+  it('gives the caller its own values unperturbed, and a percentile read off the release', async () => {
+    f.clock.set(T0 + 2 * HOUR)
+    await f.releaser.runOnce()
+    const result = await f.service.compare({ ...WINDOW, caller: 'r3' })
+    expect(result.me?.points).toEqual([{ time: T0, value: 30, percentile: expect.any(Number) }])
+    // r1 is alone with r2 at T1: its own value is shown, with no percentile (suppressed there).
+    expect((await f.service.compare({ ...WINDOW, caller: 'r1' })).me?.points).toEqual([
+      { time: T0, value: 10, percentile: expect.any(Number) }, { time: T1, value: 11, percentile: null }
+    ])
+    expect(result.me?.summary).toMatchObject({ buckets: 1, peers: 3 })
+    const quiet = await f.service.compare({ ...WINDOW, caller: 'quiet' })
+    expect(quiet.me?.points).toEqual([{ time: T0, value: 25, percentile: expect.any(Number) }])
   })
 
-  it('gives the caller its own values and ranks', async () => {
-    expect((await service.compare({ ...WINDOW, caller: 'r2' })).me).toEqual({
-      points: [{ time: T0, value: 20, percentile: 100 / 3 }, { time: T1, value: 21, percentile: null }],
-      summary: { buckets: 1, percentile: 100 / 3, lowerThan: 200 / 3, peers: 3, value: 20 }
-    })
+  it('compares a workshop member within its workshop only, with k there too', async () => {
+    f.clock.set(T0 + 2 * HOUR)
+    await f.releaser.runOnce()
+    const room = shown((await f.service.compare({ ...WINDOW, caller: 'w1' })).buckets[0])
+    expect(room).toEqual(releaseCell({ series: 'energy', size: '1h', time: T0 }, rows(T0, { w1: 100, w2: 200, w3: 300 }).map(({ member, value }) => ({ member, value })), PARAMS))
+    expect((await f.service.compare({ ...WINDOW, caller: 'solo' })).buckets[0]).toEqual({ time: T0, suppressed: true })
   })
 
-  it('shows a member that withdrew consent its value against the others, without it', async () => {
-    const result = await service.compare({ ...WINDOW, caller: 'quiet' })
-    expect(result.buckets[0]).toEqual({ time: T0, members: 4, p50: 25, mean: 25 })
-    expect(result.me).toEqual({
-      points: [{ time: T0, value: 25, percentile: 50 }],
-      summary: { buckets: 1, percentile: 50, lowerThan: 50, peers: 4, value: 25 }
-    })
+  it('normalises per seat with the same factors, leaving out members without the figure', async () => {
+    f.clock.set(T0 + 2 * HOUR)
+    await f.releaser.runOnce()
+    const result = await f.service.compare({ ...WINDOW, per: 'seat' })
+    // r1 10/10, r2 20/20, r3 30/40 (quiet has no consent, r4 no seats)
+    expect(result.buckets[0]).toEqual(releaseCell({ series: 'energy', size: '1h', time: T0 }, [{ member: 'r1', value: 1 }, { member: 'r2', value: 1 }, { member: 'r3', value: 0.75 }], PARAMS))
   })
 
-  it('compares a workshop member within its workshop only', async () => {
-    expect(await service.compare({ ...WINDOW, caller: 'w1' })).toMatchObject({
-      buckets: [{ time: T0, members: 3, p50: 200, mean: 200 }, { time: T1, members: 0, suppressed: true }],
-      me: { points: [{ time: T0, value: 100, percentile: 0 }], summary: { buckets: 1, percentile: 0, lowerThan: 100, peers: 2, value: 100 } }
-    })
-  })
-
-  it('keeps k for a workshop cohort too', async () => {
-    const result = await service.compare({ ...WINDOW, caller: 'solo' })
-    expect(result.buckets).toEqual([{ time: T0, members: 1, suppressed: true }, { time: T1, members: 0, suppressed: true }])
-    expect(result.me?.points).toEqual([{ time: T0, value: 999, percentile: null }])
-  })
-
-  it('ignores a caller the registry does not know', async () => {
-    const result = await service.compare({ ...WINDOW, caller: 'ghost' })
-    expect(result).toEqual(await service.compare(WINDOW))
-    expect('me' in result).toBe(false)
-  })
-
-  it('normalises per seat, leaving out members without the figure', async () => {
-    // r1 1, r2 1, r3 0.75; r4 has no seats; quiet (5 seats) is the caller, outside the distribution
-    expect(await service.compare({ ...WINDOW, per: 'seat', caller: 'quiet' })).toMatchObject({
-      per: 'seat',
-      buckets: [{ time: T0, members: 3, p50: 1, mean: 2.75 / 3 }, { time: T1, members: 2, suppressed: true }],
-      me: { points: [{ time: T0, value: 5, percentile: 100 }] }
-    })
+  it('cuts days in the community time zone', async () => {
+    const tokyo = releaseFixture(() => members, { timeZone: 'Asia/Tokyo' })
+    try {
+      // 14:00 and 16:00 UTC are two different days in Tokyo (midnight there is 15:00 UTC).
+      tokyo.store.values = [...rows(T0 + 14 * HOUR, { r1: 1, r2: 2, r3: 3 }), ...rows(T0 + 16 * HOUR, { r1: 4, r2: 5, r3: 6 })]
+      tokyo.clock.set(T0 + 3 * DAY)
+      await tokyo.releaser.runOnce()
+      const result = await tokyo.service.compare({ metric: 'energy', from: T0, to: T0 + DAY, bucketMs: DAY })
+      expect(result.buckets.map((b) => [new Date(b.time).toISOString(), isSuppressedRelease(b as ShownRelease)])).toEqual([
+        ['2023-12-31T15:00:00.000Z', false], ['2024-01-01T15:00:00.000Z', false]
+      ])
+    } finally {
+      tokyo.close()
+    }
   })
 
   it('never names a member, not even to the caller', async () => {
-    const text = JSON.stringify(await Promise.all(['r1', 'quiet', 'w1', 'solo'].map((caller) => service.compare({ ...WINDOW, caller }))))
-    for (const { id, name } of members) {
-      expect(text).not.toContain(`"${id}"`)
-      expect(text).not.toContain(name)
+    f.clock.set(T0 + 2 * HOUR)
+    await f.releaser.runOnce()
+    const text = JSON.stringify(await f.service.compare({ ...WINDOW, caller: 'r1' }))
+    for (const id of ['r2', 'r3', 'r4', 'quiet', 'w1', 'ghost']) expect(text).not.toContain(`"${id}"`)
+  })
+
+  it('refuses bucket sizes off the grid and other invalid requests with VALIDATION_FAILED', async () => {
+    for (const bad of [{ ...WINDOW, bucketMs: 2 * HOUR }, { ...WINDOW, bucketMs: 30 * 60_000 }, { ...WINDOW, metric: '1x' }, { ...WINDOW, to: T0 }]) {
+      await expect(f.service.compare(bad)).rejects.toSatisfy((error) => error instanceof TsudoiError && error.code === 'VALIDATION_FAILED')
     }
   })
 
-  it('refuses k below 3', () => {
-    expect(() => new CompareService({ store, members: () => members, k: 2, clock: clock.now })).toThrow(RangeError)
-  })
-
-  it('refuses invalid requests with VALIDATION_FAILED', async () => {
-    const bad = [
-      { ...WINDOW, metric: 'Energy!' },
-      { ...WINDOW, to: T0 },
-      { ...WINDOW, bucketMs: 500 },
-      { ...WINDOW, bucketMs: 1000, to: T0 + 10_001_000 },
-      { ...WINDOW, per: 'm3' as 'm2' },
-      { ...WINDOW, sector: 'casino' as 'retail' }
-    ]
-    for (const request of bad) {
-      await expect(service.compare(request)).rejects.toMatchObject({ name: 'TsudoiError', code: 'VALIDATION_FAILED', status: 400 })
-    }
-    await expect(service.compare({ ...WINDOW, bucketMs: 1000, to: T0 + 10_000_000 })).resolves.toMatchObject({ bucket: 1000 })
-    await expect(service.compare({ ...WINDOW, to: T0 })).rejects.toBeInstanceOf(TsudoiError)
-  })
-})
-
-describe('CompareService.community and openData', () => {
-  it('counts the community and lists comparable pairs of the last 7 days', async () => {
-    const members = [member('a'), member('b'), member('c'), member('d', { sharing: false }), member('f', { sector: 'fishery' })]
-    const { store, service } = serviceFixture(() => members)
-    store.presenceRows = [{ metric: 'energy', sector: 'restaurant', members: 4 }, { metric: 'energy', sector: 'fishery', members: 1 }]
-    expect(await service.community()).toEqual({
-      members: { total: 4, bySector: { restaurant: 3 } },
-      comparable: [{ metric: 'energy', sector: 'all', members: 4 }, { metric: 'energy', sector: 'restaurant', members: 3 }]
+  it('counts the community and lists the comparable pairs with a shown release lately', async () => {
+    f.clock.set(T0 + 2 * HOUR)
+    await f.releaser.runOnce()
+    expect(await f.service.community()).toEqual({
+      members: { total: 4, bySector: { restaurant: 4 } },
+      comparable: [{ metric: 'energy', sector: 'all', members: 3 }, { metric: 'energy', sector: 'restaurant', members: 3 }]
     })
-    await service.community()
-    expect(store.presenceQueries).toEqual([T0 - 7 * 24 * HOUR])
   })
 
-  it('exports the anonymous buckets, never a caller\'s view', async () => {
-    const members = [member('a', { seats: 1 }), member('b'), member('c')]
-    const { store, service } = serviceFixture(() => members)
-    store.values = rows(T0, { a: 1, b: 2, c: 6 })
-    // caller and per are not part of the request type; a loose caller passing them changes nothing
-    const loose = { ...WINDOW, caller: 'a', per: 'seat' } as Parameters<CompareService['openData']>[0]
-    expect(await service.openData(loose)).toEqual({
-      k: 3, method: 'hyndman-fan-7', metric: 'energy', unit: 'kWh', sector: null, bucket: HOUR,
-      rows: [
-        { time: T0, members: 3, suppressed: false, p10: null, p25: null, p50: 2, p75: null, p90: null, mean: 3 },
-        { time: T1, members: 0, suppressed: true, p10: null, p25: null, p50: null, p75: null, p90: null, mean: null }
-      ]
-    })
+  it('exports the community releases as open data, never a caller\'s view', async () => {
+    f.clock.set(T0 + 2 * HOUR)
+    await f.releaser.runOnce()
+    const data = await f.service.openData(WINDOW)
+    expect(data).toMatchObject({ k: 3, p: 10, metric: 'energy', timeZone: 'UTC' })
+    expect(data.rows.map((row) => [row.time, row.suppressed, row.membersBand])).toEqual([[T0, false, '3–4'], [T1, true, null]])
+    expect(JSON.stringify(data)).not.toContain('"me"')
   })
 })

@@ -6,16 +6,17 @@ import { niceTimeTicks } from '../../dashboard/src/charts/time-axis.ts'
 import { standingSentence } from '../../dashboard/src/pages/compare-summary.ts'
 
 const H = 3_600_000
-// Shapes as server/compare/bucket-stats.ts publishes them: 3–4 members give a median only,
-// 5 add quartiles, fewer than k give `suppressed` and nothing else.
+// Shapes as the hub's releases have them (server/compare/release/release-cell.ts): a band
+// from k gives a median, from 5 quartiles; suppressed and pending buckets say only that.
 const comparison: Comparison = {
   metric: 'power',
   k: 3,
   buckets: [
-    { time: 0, members: 2, suppressed: true },
-    { time: H, members: 4, p50: 10, mean: 11 },
-    { time: 2 * H, members: 5, p25: 8, p50: 10, p75: 12, mean: 10 },
-    { time: 3 * H, members: 0, suppressed: true }
+    { time: 0, suppressed: true },
+    { time: H, members: 3, membersBand: '3–4', p50: 10, mean: 11, meanInterval: [9, 13] },
+    { time: 2 * H, members: 5, membersBand: '5–9', p25: 8, p50: 10, p75: 12, mean: 10, meanInterval: [9, 11] },
+    { time: 3 * H, suppressed: true },
+    { time: 4 * H, pending: true }
   ],
   me: { points: [{ time: 0, value: 7, percentile: null }, { time: 2 * H, value: 9, percentile: 25 }], summary: { lowerThan: 70, percentile: 25, peers: 4, buckets: 1 } }
 }
@@ -23,16 +24,16 @@ const comparison: Comparison = {
 describe('band chart data', () => {
   it('turns suppressed buckets into gaps in every series and keeps the member\'s own points', () => {
     expect(bandSeries(comparison)).toEqual({
-      p25: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 8 }, { x: 3 * H, y: null }],
-      p50: [{ x: 0, y: null }, { x: H, y: 10 }, { x: 2 * H, y: 10 }, { x: 3 * H, y: null }],
-      p75: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 12 }, { x: 3 * H, y: null }],
+      p25: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 8 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
+      p50: [{ x: 0, y: null }, { x: H, y: 10 }, { x: 2 * H, y: 10 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
+      p75: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 12 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
       me: [{ x: 0, y: 7 }, { x: 2 * H, y: 9 }]
     })
   })
 
-  it('states the facts the text summary gives', () => {
-    expect(bandFacts(comparison)).toEqual({ total: 4, suppressed: 2, latestMembers: 0, maxMembers: 5, latest: { p50: 10, p25: 8, p75: 12 } })
-    expect(bandFacts({ buckets: [{ time: 0, members: 1, suppressed: true }] })).toEqual({ total: 1, suppressed: 1, latestMembers: 1, maxMembers: 1 })
+  it('states the facts the text summary gives: bands, and pending buckets not counted as gaps', () => {
+    expect(bandFacts(comparison)).toEqual({ total: 4, suppressed: 2, latestMembers: '5–9', maxMembers: '5–9', latest: { p50: 10, p25: 8, p75: 12 } })
+    expect(bandFacts({ buckets: [{ time: 0, suppressed: true }] })).toEqual({ total: 1, suppressed: 1, latestMembers: '0', maxMembers: '0' })
   })
 })
 

@@ -44,12 +44,12 @@ describe('community page (browser)', () => {
     const summary = restaurantTemperature.locator('.chart-summary')
     expect(await summary.textContent()).toMatch(/^過去24時間の温度\(飲食店\): 最新の中央値 [\d.]+ °C、四分位範囲 [\d.]+ °C〜[\d.]+ °C。$/)
     expect(await canvas.getAttribute('aria-describedby')).toBe(await summary.getAttribute('id'))
-    expect(await restaurantTemperature.locator('.chart-members').textContent()).toBe('参加事業者数: 最新の区間 0、最大 5')
-    // The first 12 hours had only two restaurants, and the current hour none yet: gaps, with the reason.
+    expect(await restaurantTemperature.locator('.chart-members').textContent()).toBe('参加事業者数: 最新の表示区間 5–9、最大 5–9')
+    // The first 12 hours had only two restaurants: gaps, with the reason (the open hour is not released yet, not a gap).
     const gap = restaurantTemperature.locator('.chart-gap')
     expect(await gap.isVisible()).toBe(true)
     expect(await gap.locator('.gap-reason').textContent()).toBe('参加事業者が3未満のため非表示')
-    expect(await gap.locator('.gap-count').textContent()).toMatch(/^\(13 \/ 2[45] 区間\)$/)
+    expect(await gap.locator('.gap-count').textContent()).toMatch(/^\(1[12] \/ 2[45] 区間\)$/)
 
     await screenshot(page, 'community-ja')
     expect(problems).toEqual([])

@@ -12,7 +12,10 @@ import { createHub } from '../../server/hub.ts'
 // - five restaurants (floor area and seats given): rest-1 … rest-5. rest-3…5 reported only in
 //   the last 12 hours, so the first 12 hours of the restaurant comparison have 2 members and
 //   are suppressed, the last 12 have 5 (median and quartiles);
-// - two ryokan (accommodation): never k members, so every accommodation bucket is suppressed.
+// - two ryokan (accommodation): never k members, so every accommodation bucket is suppressed,
+//   and in the last 12 hours "all sectors" too (secondary suppression: all − restaurants
+//   would be the two ryokan); in the first 12, "all" holds 4 and is shown.
+// The hub releases every closed hour at once (no grace): comparisons are served from releases.
 // Each member sends two readings per hour whose values nobody else may ever see (`raw`); only
 // the hourly means reach the comparison.
 export const HOUR = 3_600_000
@@ -44,7 +47,8 @@ export async function startDashboardHub () {
   await buildDashboard({ quiet: true })
   const dataDir = mkdtempSync(join(tmpdir(), 'tsudoi-dash-'))
   const hub = createHub(loadConfig({
-    TSUDOI_DATA_DIR: dataDir, TSUDOI_HOST: '127.0.0.1', TSUDOI_MQTT_PORT: '0', TSUDOI_HTTP_PORT: '0', TSUDOI_LOG_LEVEL: 'silent'
+    TSUDOI_DATA_DIR: dataDir, TSUDOI_HOST: '127.0.0.1', TSUDOI_MQTT_PORT: '0', TSUDOI_HTTP_PORT: '0', TSUDOI_LOG_LEVEL: 'silent',
+    TSUDOI_RELEASE_GRACE: '0s'
   }))
   await hub.start()
   // The admin API's JSON, read for a few known fields (accessKey, token, mqtt.topic) below.
@@ -81,6 +85,7 @@ export async function startDashboardHub () {
     })
     await publish(hub.mqttUrl, members[members.length - 1]!, readings)
   }
+  await hub.releaser.runOnce()
 
   return {
     hub,

@@ -120,8 +120,10 @@ describe('member pages (browser)', () => {
     expect(Number(await canvas.getAttribute('data-band-points'))).toBeGreaterThan(10)
     expect(Number(await canvas.getAttribute('data-me-points'))).toBeGreaterThan(20)
     expect(await pixelsOfColour(page, 'figure.chart-card canvas', ME_VERMILLION)).toBeGreaterThan(100)
-    // rest-1 uses the least power of the five restaurants.
-    expect(await page.locator('.standing').textContent()).toBe('この期間、同業の飲食店の 100% より電力使用量が少ない')
+    // rest-1 uses the least power of the five restaurants; its standing is read off the
+    // protected releases (server/compare/caller-view.ts), so it is an estimate, not "100 %".
+    const standing = /^この期間、同業の飲食店の (\d+)% より電力使用量が少ない$/.exec(await page.locator('.standing').textContent() ?? '')
+    expect(Number(standing?.[1])).toBeGreaterThanOrEqual(75)
     expect(await card.locator('.chart-summary').textContent()).toMatch(/^過去24時間の電力使用量\(飲食店\): 最新の中央値 [\d,]+ W、四分位範囲 [\d,]+ W〜[\d,]+ W。 自社の最新値は [\d,]+ W。$/)
     await screenshot(page, 'compare-ja')
 

@@ -100,11 +100,19 @@ export const workshopSchema = z.looseObject({
 export type Workshop = z.infer<typeof workshopSchema>
 export const workshopsSchema = z.looseObject({ workshops: z.array(workshopSchema) })
 
-/** One bucket of a comparison: figures exist only when enough members contributed. */
+/**
+ * One bucket of a comparison, a stored release (docs/privacy.md): figures exist only when
+ * enough members contributed, the count is a band, and a suppressed or pending bucket says
+ * only that.
+ */
 export const compareBucket = z.looseObject({
   time: num,
-  members: num,
+  /** The band's lower edge: at least this many members. */
+  members: z.optional(num),
+  membersBand: z.optional(z.string()),
   suppressed: z.optional(z.boolean()),
+  pending: z.optional(z.boolean()),
+  meanInterval: z.optional(z.tuple([num, num])),
   p10: maybeNum,
   p25: maybeNum,
   p50: maybeNum,

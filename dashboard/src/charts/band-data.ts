@@ -12,7 +12,7 @@ export interface BandSeries {
   me: XY[]
 }
 
-const shown = (bucket: CompareBucket): boolean => bucket.suppressed !== true && typeof bucket.p50 === 'number'
+const shown = (bucket: CompareBucket): boolean => bucket.suppressed !== true && bucket.pending !== true && typeof bucket.p50 === 'number'
 const y = (bucket: CompareBucket, value: number | null | undefined): number | null =>
   shown(bucket) && typeof value === 'number' ? value : null
 
@@ -29,22 +29,23 @@ export function bandSeries (comparison: Comparison): BandSeries {
 export interface BandFacts {
   total: number
   suppressed: number
-  /** Contributing members in the latest bucket and at most over the window. */
-  latestMembers: number
-  maxMembers: number
+  /** Contributing members (a band such as "5–9") in the latest shown bucket and at most over the window; "0" when none is shown. */
+  latestMembers: string
+  maxMembers: string
   /** The latest shown bucket's figures, if any bucket is shown. */
   latest?: { p50: number, p25?: number, p75?: number }
 }
 
 export function bandFacts (comparison: Comparison): BandFacts {
   const { buckets } = comparison
-  const last = buckets[buckets.length - 1]
   const latestShown = [...buckets].reverse().find(shown)
+  // Bands, never exact counts (docs/privacy.md); pending buckets (not released yet) are not gaps.
+  const largest = buckets.filter(shown).reduce<CompareBucket | undefined>((max, b) => (b.members ?? 0) > (max?.members ?? 0) ? b : max, undefined)
   return {
-    total: buckets.length,
-    suppressed: buckets.filter((b) => !shown(b)).length,
-    latestMembers: last?.members ?? 0,
-    maxMembers: buckets.reduce((max, b) => Math.max(max, b.members), 0),
+    total: buckets.filter((b) => b.pending !== true).length,
+    suppressed: buckets.filter((b) => b.pending !== true && !shown(b)).length,
+    latestMembers: latestShown?.membersBand ?? String(latestShown?.members ?? 0),
+    maxMembers: largest?.membersBand ?? String(largest?.members ?? 0),
     ...(latestShown === undefined
       ? {}
       : {

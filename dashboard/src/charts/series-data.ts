@@ -47,8 +47,6 @@ export function bucketFor (spanMs: number, maxPoints = 180): { ms: number, text:
   return { ms, text }
 }
 
-export const COMPARE_POINTS = 30
-
 /**
  * Chart points with a break where the device sent nothing for a while: a line drawn across
  * an outage would suggest readings that never came. Shorter holes (a bucket or two without a

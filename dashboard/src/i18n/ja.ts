@@ -50,7 +50,7 @@ export const ja = {
   'chart.median': '中央値',
   'chart.band': '四分位範囲(25〜75%)',
   'chart.me': '自社',
-  'chart.contributors': '参加事業者数: 最新の区間 {latest}、最大 {max}',
+  'chart.contributors': '参加事業者数: 最新の表示区間 {latest}、最大 {max}',
   'chart.suppressed': '参加事業者が{k}未満のため非表示',
   'chart.suppressedCount': '({count} / {total} 区間)',
   'chart.summary': '{range}の{metric}({sector}): 最新の中央値 {median}、四分位範囲 {p25}〜{p75}。',

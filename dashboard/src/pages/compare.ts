@@ -1,7 +1,6 @@
 import { type Per, perOptions } from '../api/compare.ts'
 import { get } from '../api/client.ts'
 import { ALL_SECTORS, communitySchema, metricsSchema } from '../api/schemas.ts'
-import { COMPARE_POINTS, bucketFor } from '../charts/series-data.ts'
 import { type AppContext, Disposer, type Page } from '../context.ts'
 import { sectors } from '../domain.ts'
 import { type MessageKey, capitalize, fmtDate, metricName, sectorName, t } from '../i18n/index.ts'
@@ -12,6 +11,12 @@ import { errorBox, loading } from '../ui/status.ts'
 import { standingSentence } from './compare-summary.ts'
 
 const PER_LABEL: Record<Per | 'none', MessageKey> = { none: 'norm.none', m2: 'norm.floorArea', seat: 'norm.seats', room: 'norm.rooms' }
+
+/** Comparisons come on the release grid only (docs/privacy.md): hours up to two days, days up to ten weeks, then weeks. */
+function releaseBucketFor (spanMs: number): '1h' | '1d' | '1w' {
+  const day = 86_400_000
+  return spanMs <= 2 * day ? '1h' : spanMs <= 70 * day ? '1d' : '1w'
+}
 
 interface Choice { metric: string, sector: string, per: Per | 'none', range: Range }
 let remembered: Partial<Choice> = {}
@@ -40,7 +45,7 @@ export function comparePage (ctx: AppContext): Page {
     const window = windowOf(choice.range)
     const sector = choice.sector === ALL_SECTORS ? undefined : choice.sector
     card = comparisonCard({
-      params: { metric: choice.metric, sector, from: window.from, to: window.to, bucket: bucketFor(window.to - window.from, COMPARE_POINTS).text, per: choice.per === 'none' ? undefined : choice.per },
+      params: { metric: choice.metric, sector, from: window.from, to: window.to, bucket: releaseBucketFor(window.to - window.from), per: choice.per === 'none' ? undefined : choice.per },
       rangeLabel: rangeLabel(choice.range, fmtDate),
       slide: window.live ? window.to - window.from : undefined,
       title: `${metricName(choice.metric)} — ${sectorLabel(sector)}${choice.per === 'none' ? '' : ` (${t(PER_LABEL[choice.per])})`}`,

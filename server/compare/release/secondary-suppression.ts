@@ -5,8 +5,11 @@ import { type CellId, type Contribution, type Release, type ReleaseParams, relea
 // - primary: a cohort with fewer than k members is suppressed (release-cell.ts);
 // - secondary: the parent minus the published children is the union of the suppressed
 //   children, so that union must itself hold k or more members. While it holds fewer (but
-//   some), the smallest published child is suppressed as well; when no child is left to
-//   suppress, the parent is. A hidden cell can then never be derived from published ones.
+//   some), the smallest published child is suppressed as well — unless only one child is
+//   left published: then the parent goes instead, as it would show little more than that
+//   child (a ryokan pair beside five restaurants hides "all sectors", not the restaurants).
+//   A hidden cell can then never be derived from published ones: the parent is the only
+//   figure that spans several children.
 // Children with no member at all are not cells: they hide nobody and are not released.
 
 export interface Family {
@@ -30,7 +33,7 @@ export function releaseFamily (cell: CellId, family: Family, params: ReleasePara
   // Smallest first, then by name, so the choice is deterministic for a given family.
   const published = children.filter((child) => !isHidden.has(child.cohort))
     .sort((a, b) => a.members.size - b.members.size || a.cohort.localeCompare(b.cohort))
-  while (hidden.size > 0 && hidden.size < params.k && published.length > 0) {
+  while (hidden.size > 0 && hidden.size < params.k && published.length > 1) {
     const next = published.shift()!
     isHidden.add(next.cohort)
     for (const member of next.members) hidden.add(member)

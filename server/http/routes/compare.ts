@@ -3,17 +3,18 @@ import { z } from 'zod'
 import type { CompareService } from '../../compare/compare-service.ts'
 import { perValues } from '../../compare/normalize.ts'
 import { toCsv } from '../../compare/open-data.ts'
+import { GRID_MS, GRID_SIZES } from '../../compare/release/local-grid.ts'
 import { TsudoiError } from '../../errors.ts'
 import { sectors } from '../../registry/sectors.ts'
 import { parse } from '../../validation.ts'
 import type { HttpContext } from '../context.ts'
-import { bucketSchema, resolveWindow, windowFields } from '../time-params.ts'
+import { resolveWindow, windowFields } from '../time-params.ts'
 
 const DAY = 86_400_000
 
 /**
- * Anonymized comparisons (DESIGN.md, "Comparisons"): only aggregates over at least k members
- * leave the server. A member's key adds its own line (`me`); nothing else is personal.
+ * Protected comparisons (docs/privacy.md): only stored releases leave the server. A
+ * member's key adds its own line (`me`); nothing else is personal.
  */
 export function compareRoutes (compare: CompareService) {
   return async function routes (app: FastifyInstance, ctx: HttpContext): Promise<void> {
@@ -21,7 +22,8 @@ export function compareRoutes (compare: CompareService) {
       metric: z.string().min(1),
       sector: z.enum([...sectors, 'all']).optional(),
       ...windowFields(ctx.clock),
-      bucket: bucketSchema.default(3_600_000),
+      // The release grid only (docs/privacy.md): any other size would be a new cut of the data.
+      bucket: z.enum(GRID_SIZES, 'bucket must be 1h, 1d or 1w').default('1h').transform((size) => GRID_MS[size]),
       per: z.enum(perValues).optional()
     })
 

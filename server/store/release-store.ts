@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3'
+import type { Release } from '../compare/release/release-cell.ts'
+
+// Where protected comparison releases live (docs/privacy.md): one SQLite file beside the
+// registry, in both store modes. A release is written once and never replaced — every write
+// is INSERT OR IGNORE — because recomputing a past bucket is what let an observer subtract
+// a member that withdrew consent (issue 13).
+//
+// - `release`: one row per cell (series, size, normalisation, cohort, bucket), the release as JSON.
+// - `released_bucket`: the buckets already released, whatever their cohorts: never reopened.
+// - `pending_bucket`: buckets with contributors not released yet, and when they were first
+//   seen — history loaded into an old bucket waits the grace period from its arrival.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS release (
+  series TEXT NOT NULL, size TEXT NOT NULL, per TEXT NOT NULL, cohort TEXT NOT NULL, time INTEGER NOT NULL,
+  shown INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (series, size, per, cohort, time)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS released_bucket (
+  series TEXT NOT NULL, size TEXT NOT NULL, time INTEGER NOT NULL, released_at INTEGER NOT NULL,
+  PRIMARY KEY (series, size, time)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending_bucket (
+  series TEXT NOT NULL, size TEXT NOT NULL, time INTEGER NOT NULL, first_seen INTEGER NOT NULL,
+  PRIMARY KEY (series, size, time)
+) WITHOUT ROWID;
+`
+
+export interface ReleaseRow { cohort: string, per: string, release: Release }
+
+export interface LatestShown { series: string, cohort: string, release: Release }
+
+export class ReleaseStore {
+  private db: Database.Database | undefined
+
+  constructor (private readonly file: string) {}
+
+  open (): void {
+    this.db = new Database(this.file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.exec(SCHEMA)
+  }
+
+  close (): void {
+    this.db?.close()
+    this.db = undefined
+  }
+
+  private get sql (): Database.Database {
+    if (this.db === undefined) throw new Error('release store is not open')
+    return this.db
+  }
+
+  /** Bucket starts of a series and size already released in [from, to). */
+  releasedTimes (series: string, size: string, from: number, to: number): Set<number> {
+    const rows = this.sql.prepare('SELECT time FROM released_bucket WHERE series = ? AND size = ? AND time >= ? AND time < ?')
+      .pluck().all(series, size, from, to) as number[]
+    return new Set(rows)
+  }
+
+  /** bucket start → when its first contribution was seen, for the pending buckets of a series and size. */
+  pending (series: string, size: string): Map<number, number> {
+    const rows = this.sql.prepare('SELECT time, first_seen AS firstSeen FROM pending_bucket WHERE series = ? AND size = ?')
+      .all(series, size) as Array<{ time: number, firstSeen: number }>
+    return new Map(rows.map((row) => [row.time, row.firstSeen]))
+  }
+
+  markPending (series: string, size: string, time: number, firstSeen: number): void {
+    this.sql.prepare('INSERT OR IGNORE INTO pending_bucket (series, size, time, first_seen) VALUES (?, ?, ?, ?)').run(series, size, time, firstSeen)
+  }
+
+  /** Every cell of one bucket at once, with the bucket marked released, in one transaction. */
+  save (series: string, size: string, time: number, releasedAt: number, rows: readonly ReleaseRow[]): void {
+    const insert = this.sql.prepare('INSERT OR IGNORE INTO release (series, size, per, cohort, time, shown, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.sql.transaction(() => {
+      for (const { cohort, per, release } of rows) insert.run(series, size, per, cohort, time, 'suppressed' in release ? 0 : 1, JSON.stringify(release))
+      this.sql.prepare('INSERT OR IGNORE INTO released_bucket (series, size, time, released_at) VALUES (?, ?, ?, ?)').run(series, size, time, releasedAt)
+      this.sql.prepare('DELETE FROM pending_bucket WHERE series = ? AND size = ? AND time = ?').run(series, size, time)
+    })()
+  }
+
+  /** The releases of one cell's series in [from, to), by bucket start. */
+  releases (query: { series: string, size: string, per: string, cohort: string, from: number, to: number }): Map<number, Release> {
+    const rows = this.sql.prepare(`SELECT time, body FROM release
+      WHERE series = @series AND size = @size AND per = @per AND cohort = @cohort AND time >= @from AND time < @to`)
+      .all(query) as Array<{ time: number, body: string }>
+    return new Map(rows.map((row) => [row.time, JSON.parse(row.body) as Release]))
+  }
+
+  /** The latest shown release of each (series, cohort) of a size and normalisation since a time. */
+  latestShown (size: string, per: string, since: number): LatestShown[] {
+    // SQLite returns the bare columns of the row that holds MAX(time).
+    const rows = this.sql.prepare(`SELECT series, cohort, body, MAX(time) AS time FROM release
+      WHERE size = ? AND per = ? AND shown = 1 AND time >= ? GROUP BY series, cohort`)
+      .all(size, per, since) as Array<{ series: string, cohort: string, body: string }>
+    return rows.map((row) => ({ series: row.series, cohort: row.cohort, release: JSON.parse(row.body) as Release }))
+  }
+}
