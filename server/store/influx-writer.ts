@@ -8,9 +8,16 @@ export const MAX_WRITE_BATCH = 5000
 
 /** A write InfluxDB did not take: `status` is undefined when it could not be reached at all. */
 export class InfluxWriteError extends Error {
-  constructor (readonly status: number | undefined, readonly serverMessage: string, options?: ErrorOptions) {
+  /**
+   * How long the server asked us to wait (429 and 503 carry `Retry-After` in seconds: the InfluxDB
+   * write references, e.g. docs.influxdata.com/influxdb/v2/api/write-data-v1-compatible), if it did.
+   */
+  retryAfterMs: number | undefined
+
+  constructor (readonly status: number | undefined, readonly serverMessage: string, options?: ErrorOptions & { retryAfterMs?: number }) {
     super(status === undefined ? `InfluxDB write failed: ${serverMessage}` : `InfluxDB write answered ${status}: ${serverMessage}`, options)
     this.name = 'InfluxWriteError'
+    this.retryAfterMs = options?.retryAfterMs
   }
 }
 
@@ -106,7 +113,9 @@ function asWriteError (error: Error): InfluxWriteError {
   if (error instanceof HttpError) {
     const json = error.json as { error?: unknown, message?: unknown } | undefined
     const message = typeof json?.error === 'string' ? json.error : typeof json?.message === 'string' ? json.message : (error.body ?? error.message)
-    return new InfluxWriteError(error.statusCode, message, { cause: error })
+    // The client parses only a delay in seconds (an HTTP-date gives 0, then our own backoff applies).
+    const retryAfterS = error.retryAfter()
+    return new InfluxWriteError(error.statusCode, message, { cause: error, ...(retryAfterS > 0 ? { retryAfterMs: retryAfterS * 1000 } : {}) })
   }
   return new InfluxWriteError(undefined, error.message, { cause: error })
 }

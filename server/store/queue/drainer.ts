@@ -13,6 +13,8 @@ export interface DrainSink {
   write (readings: readonly Reading[]): Promise<void>
   /** The refusal when the server rejected the data itself (retrying can never succeed); else undefined. */
   refusal (error: unknown): Refusal | undefined
+  /** How long the server asked to be left alone (a 429's or 503's Retry-After), if it said. */
+  retryAfterMs?: (error: unknown) => number | undefined
 }
 
 export interface Timers {
@@ -28,6 +30,8 @@ export interface DrainerTuning {
   /** First retry delay; doubles per failure up to maxRetryMs (defaults 500 ms and 30 s). */
   minRetryMs: number
   maxRetryMs: number
+  /** Longest Retry-After honoured (default 5 min): a server asking for an hour is retried sooner. */
+  maxRetryAfterMs: number
 }
 
 /** What the drainer needs of the queue; removal may be asynchronous (on the queue writer thread). */
@@ -127,7 +131,7 @@ export class Drainer {
         this.consecutiveFailures = 0
       } else {
         this.stats.failures++
-        delay = this.backoff(++this.consecutiveFailures)
+        delay = this.backoff(++this.consecutiveFailures, failure.reason)
         this.options.onRetry?.(failure.reason, this.consecutiveFailures, delay)
       }
       this.busy = false
@@ -175,11 +179,17 @@ export class Drainer {
     }
   }
 
-  /** Exponential with a cap, and jitter (half to full) so hubs restarted together don't retry in step. */
-  private backoff (failures: number): number {
-    const { minRetryMs = 500, maxRetryMs = 30_000, random = Math.random } = this.options
+  /**
+   * Exponential with a cap, and jitter (half to full) so hubs restarted together don't retry in
+   * step; never sooner than the server's Retry-After (a 429 or 503 retried before it only earns
+   * another one).
+   */
+  private backoff (failures: number, error: unknown): number {
+    const { minRetryMs = 500, maxRetryMs = 30_000, maxRetryAfterMs = 300_000, random = Math.random } = this.options
     const ceiling = Math.min(maxRetryMs, minRetryMs * 2 ** Math.min(failures - 1, 30))
-    return Math.max(1, Math.round(ceiling * (0.5 + random() / 2)))
+    const jittered = Math.max(1, Math.round(ceiling * (0.5 + random() / 2)))
+    const asked = this.options.sink.retryAfterMs?.(error)
+    return asked === undefined ? jittered : Math.max(jittered, Math.min(asked, maxRetryAfterMs))
   }
 
   private async sleep (ms: number): Promise<void> {

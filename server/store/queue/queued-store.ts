@@ -4,7 +4,7 @@ import { TsudoiError } from '../../errors.ts'
 import type { Log } from '../../log.ts'
 import type { InfluxReadingStore } from '../influx.ts'
 import type { InfluxRollups } from '../influx-rollup.ts'
-import { isRefusedByServer, toLine } from '../influx-writer.ts'
+import { InfluxWriteError, isRefusedByServer, toLine } from '../influx-writer.ts'
 import type {
   MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
 } from '../reading-store.ts'
@@ -74,7 +74,8 @@ export class QueuedReadingStore implements ReadingStore {
       deadLetter: this.deadLetter,
       sink: {
         write: async (readings) => { await options.influx.append(readings) },
-        refusal: (error) => isRefusedByServer(error) ? { status: error.status, message: error.serverMessage } : undefined
+        refusal: (error) => isRefusedByServer(error) ? { status: error.status, message: error.serverMessage } : undefined,
+        retryAfterMs: (error) => error instanceof InfluxWriteError ? error.retryAfterMs : undefined
       },
       onRetry: (error, failures, delayMs) => {
         options.log?.warn({ err: error, failures, delayMs, depth: this.queue.depth() }, 'InfluxDB write failed; retrying')
