@@ -3,6 +3,7 @@ import { deviceFormats } from './device-formats.ts'
 import { slugSchema } from './ids.ts'
 import { sectors } from './sectors.ts'
 import { MAX_TOPIC_LENGTH } from './topic-trees.ts'
+import { displayName } from '../domain/display-name.ts'
 
 // What the admin API and the CLI accept for members and devices; the types come from here.
 const normalizers = {
@@ -13,7 +14,7 @@ const normalizers = {
 
 export const newMemberSchema = z.object({
   id: slugSchema.optional(),
-  name: z.string().trim().min(1).max(200),
+  name: displayName(),
   sector: z.enum(sectors),
   sharing: z.boolean().default(true),
   ...normalizers
@@ -21,7 +22,7 @@ export const newMemberSchema = z.object({
 export type NewMember = z.input<typeof newMemberSchema>
 
 export const memberPatchSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayName().optional(),
   sector: z.enum(sectors).optional(),
   sharing: z.boolean().optional(),
   floorArea: normalizers.floorArea.nullable(),
@@ -33,7 +34,7 @@ export type MemberPatch = z.infer<typeof memberPatchSchema>
 export const newDeviceSchema = z.object({
   id: slugSchema.optional(),
   member: slugSchema,
-  name: z.string().trim().min(1).max(200),
+  name: displayName(),
   format: z.enum(deviceFormats).default('json'),
   // The firmware's own topic name (Tasmota Topic, ESPHome topic_prefix, Z2M base_topic).
   // Its shape, reserved roots and other devices' trees are checked when it is claimed

@@ -5,6 +5,7 @@ import { TsudoiError } from '../errors.ts'
 import { parse } from '../validation.ts'
 import { slugFrom } from './ids.ts'
 import { sectors } from './sectors.ts'
+import { displayName } from '../domain/display-name.ts'
 
 export interface Workshop {
   id: string
@@ -33,7 +34,7 @@ const toWorkshop = (r: WorkshopRow): Workshop => ({
 const expiresAt = z.union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))])
 
 export const newWorkshopSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: displayName(),
   expiresAt,
   maxJoins: z.number().int().min(1).max(10_000).optional(),
   sector: z.enum(sectors).optional(),

@@ -9,13 +9,14 @@ import { parse } from '../../validation.ts'
 import type { HttpContext } from '../context.ts'
 import { deviceCredentials } from '../device-credentials.ts'
 import { publicBaseUrl } from '../public-base-url.ts'
+import { displayName } from '../../domain/display-name.ts'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
 const joinBody = z.object({
   code: z.string().trim().min(4).max(16),
-  name: z.string().trim().min(1).max(200),
+  name: displayName(),
   sector: z.enum(sectors).optional(),
-  deviceName: z.string().trim().min(1).max(200).optional(),
+  deviceName: displayName().optional(),
   format: z.enum(deviceFormats).default('auto')
 }).strict()
 
