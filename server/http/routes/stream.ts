@@ -6,6 +6,11 @@ const KEEPALIVE_EVERY_MS = 25_000
 // Live means recent: a backfill or an offline backlog (a week of history arriving at once)
 // is for the charts' next query, not tens of thousands of events for a phone.
 const LIVE_WITHIN_MS = 10 * 60_000
+// What may wait in the hub for one slow client (a phone on a weak link, a tab in the
+// background, a client that never reads): past it the stream is closed, the browser's
+// EventSource reconnects (`retry` below) and the dashboard reloads what it missed. Without a
+// bound, every event for a client that does not read stays in the hub's memory (issue 12, item 10).
+export const MAX_BUFFERED_BYTES = 1024 * 1024
 
 /**
  * Server-Sent Events for the dashboard: the signed-in member's own readings and device
@@ -24,8 +29,18 @@ export async function streamRoutes (app: FastifyInstance, ctx: HttpContext): Pro
       connection: 'keep-alive',
       'x-accel-buffering': 'no'
     })
-    const send = (event: string, data: unknown): void => { out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
-    out.write('retry: 3000\n\n')
+    let closed = false
+    const write = (text: string): void => {
+      if (closed || out.destroyed) return
+      out.write(text)
+      if (out.writableLength > MAX_BUFFERED_BYTES) {
+        ctx.metrics.liveStreamsDropped.inc()
+        close()
+        out.destroy()
+      }
+    }
+    const send = (event: string, data: unknown): void => { write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
+    write('retry: 3000\n\n')
     const community = (): void => send('community', {
       devicesOnline: ctx.activity.devicesOnline,
       readingsLastMinute: ctx.activity.readingsWithin(60),
@@ -63,8 +78,10 @@ export async function streamRoutes (app: FastifyInstance, ctx: HttpContext): Pro
       close()
       out.end()
     }
-    const timers = [setInterval(tick, COMMUNITY_EVERY_MS), setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_EVERY_MS)]
-    const close = (): void => {
+    const timers = [setInterval(tick, COMMUNITY_EVERY_MS), setInterval(() => write(': keepalive\n\n'), KEEPALIVE_EVERY_MS)]
+    function close (): void {
+      if (closed) return
+      closed = true
       for (const timer of timers) clearInterval(timer)
       for (const off of unsubscribe) off()
     }
