@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import type { Release } from '../compare/release/release-cell.ts'
+import { ensurePrivateDatabaseFile } from '../private-files.ts'
 
 // Where protected comparison releases live (docs/privacy.md): one SQLite file beside the
 // registry, in both store modes. A release is written once and never replaced — every write
@@ -36,6 +37,8 @@ export class ReleaseStore {
   constructor (private readonly file: string) {}
 
   open (): void {
+    // Releases are in the data dir with the readings: 0600 like every file there (server/private-files.ts).
+    ensurePrivateDatabaseFile(this.file)
     this.db = new Database(this.file)
     this.db.pragma('journal_mode = WAL')
     this.db.exec(SCHEMA)
