@@ -205,7 +205,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     const client = aedesHandle(conn, req)
     parseSlots.set(client, guardPacketSizes(client, limits, (violation) => {
       metrics.connectionsDropped.inc({ code: violation.kind === 'too-large' ? 'PACKET_TOO_LARGE' satisfies ErrorCode : 'MALFORMED_PACKET' })
-      log.info({ address, clientId: client.id, ...violation }, 'connection closed: packet over the limit for its type')
+      log.info({ address, clientId: client.id, ...violation }, 'connection closed: a packet length its type cannot have')
       conn.destroy()
       client.close()
     }))

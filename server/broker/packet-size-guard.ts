@@ -36,7 +36,7 @@ export function largestPacket (limits: PacketLimits): number {
 /** Where the guard hands the bytes it lets through: aedes' own parse, or the fast path in front of it. */
 export interface ParseSlot { next: (chunk: Buffer) => unknown }
 
-export type Violation = { kind: 'too-large', type: number, length: number } | { kind: 'malformed-length' }
+export type Violation = { kind: 'too-large' | 'too-short', type: number, length: number } | { kind: 'malformed-length' }
 
 /** Largest remaining length a logged-in client may announce, by packet type [MQTT-2.2.1]. */
 function trustedLimit (type: number, limits: PacketLimits): number {
@@ -47,6 +47,16 @@ function trustedLimit (type: number, limits: PacketLimits): number {
     case 12: case 14: return 0 // PINGREQ, DISCONNECT
     default: return limits.beforeTrust // CONNECT again, or a server-only type: aedes closes on these
   }
+}
+
+/**
+ * Fewest bytes a logged-in client's packet of this type can hold: a packet id is 2 bytes
+ * [MQTT-2.3.1]. Below that, mqtt-packet reads the packet id from whatever bytes follow in its
+ * buffer — the next packet's, or none — so the same bytes would be read differently depending
+ * on how TCP cut them. Such a packet is malformed [MQTT-3.4.1]; the connection is closed.
+ */
+function trustedMinimum (type: number): number {
+  return (type >= 4 && type <= 8) || type === 10 ? 2 : 0
 }
 
 /**
@@ -92,8 +102,9 @@ export function guardPacketSizes (client: Client, limits: PacketLimits, onViolat
         if (lengthBytes === 4) return stop(chunk, i - lengthBytes - 1, { kind: 'malformed-length' })
         continue
       }
-      const limit = internals._authorized ? trustedLimit(type, limits) : limits.beforeTrust
-      if (length > limit) return stop(chunk, i - lengthBytes - 1, { kind: 'too-large', type, length })
+      const trusted = internals._authorized
+      if (length > (trusted ? trustedLimit(type, limits) : limits.beforeTrust)) return stop(chunk, i - lengthBytes - 1, { kind: 'too-large', type, length })
+      if (trusted && length < trustedMinimum(type)) return stop(chunk, i - lengthBytes - 1, { kind: 'too-short', type, length })
       skip = length
       type = -1
     }
