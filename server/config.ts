@@ -60,6 +60,8 @@ export const configSchema = z.object({
   INFLUX_URL: z.url().optional(),
   INFLUX_DATABASE: z.string().min(1).default('tsudoi'),
   INFLUX_TOKEN: z.string().min(1).optional(),
+  /** 2.x organisation (name or ID) for writes and deletes; needed when the token can see several orgs. */
+  INFLUX_ORG: z.string().min(1).optional(),
   INFLUX_USERNAME: z.string().min(1).optional(),
   INFLUX_PASSWORD: z.string().optional()
 })

@@ -31,6 +31,7 @@ export function influxOptionsFrom (config: Config): InfluxConnectionOptions {
   if (config.INFLUX_TOKEN !== undefined) options.token = config.INFLUX_TOKEN
   if (config.INFLUX_USERNAME !== undefined) options.username = config.INFLUX_USERNAME
   if (config.INFLUX_PASSWORD !== undefined) options.password = config.INFLUX_PASSWORD
+  if (config.INFLUX_ORG !== undefined) options.org = config.INFLUX_ORG
   return options
 }
 
