@@ -94,6 +94,8 @@ export class Releaser {
           }
           releases.save(metric, size, time, now, rows)
           released++
+          // A backfilled fortnight is hundreds of buckets: let the broker and HTTP run between them.
+          await new Promise<void>((resolve) => setImmediate(resolve))
         }
       }
     }

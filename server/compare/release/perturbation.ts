@@ -43,8 +43,24 @@ export function perturbationParams (percent: number): PerturbationParams {
   return { p, cellNoise, minFactorOffset, maxFactorOffset: 1.5 * minFactorOffset }
 }
 
+// Factors are asked for once per member, cell and normalisation (a release run asks for the
+// same few hundred thousands of times); two HMACs each. Remembered, and forgotten wholesale
+// past a bound rather than tracked per entry.
+const factors = new Map<string, number>()
+const MAX_REMEMBERED = 100_000
+
 /** A member's permanent factor for one metric (or role): never within p' of 1. */
 export function memberFactor (secret: string, params: PerturbationParams, series: string, member: string): number {
+  const key = `${secret}\u0000${params.minFactorOffset}\u0000${series}\u0000${member}`
+  let factor = factors.get(key)
+  if (factor === undefined) {
+    if (factors.size >= MAX_REMEMBERED) factors.clear()
+    factors.set(key, factor = computeFactor(secret, params, series, member))
+  }
+  return factor
+}
+
+function computeFactor (secret: string, params: PerturbationParams, series: string, member: string): number {
   const sign = keyedUniform(secret, ['factor-sign', series, member]) < 0.5 ? -1 : 1
   const spread = keyedUniform(secret, ['factor-size', series, member])
   const offset = params.minFactorOffset + (params.maxFactorOffset - params.minFactorOffset) * spread
