@@ -111,13 +111,26 @@ export class InfluxWriter {
 
 function asWriteError (error: Error): InfluxWriteError {
   if (error instanceof HttpError) {
-    const json = error.json as { error?: unknown, message?: unknown } | undefined
-    const message = typeof json?.error === 'string' ? json.error : typeof json?.message === 'string' ? json.message : (error.body ?? error.message)
+    const json = error.json as { error?: unknown, message?: unknown, data?: unknown } | undefined
+    const message = typeof json?.error === 'string' ? json.error + rejectedLine(json.data) : typeof json?.message === 'string' ? json.message : (error.body ?? error.message)
     // The client parses only a delay in seconds (an HTTP-date gives 0, then our own backoff applies).
     const retryAfterS = error.retryAfter()
     return new InfluxWriteError(error.statusCode, message, { cause: error, ...(retryAfterS > 0 ? { retryAfterMs: retryAfterS * 1000 } : {}) })
   }
   return new InfluxWriteError(undefined, error.message, { cause: error })
+}
+
+/**
+ * 3.x says why a line was refused in `data` beside a generic `error` ("partial write of line
+ * protocol occurred"; docs.influxdata.com/influxdb3/core/write-data/troubleshoot): the first
+ * one, so a dead letter says why (the drainer bisects down to single lines, so it is that line's).
+ */
+function rejectedLine (data: unknown): string {
+  const first: unknown = Array.isArray(data) ? data[0] : undefined
+  if (typeof first !== 'object' || first === null) return ''
+  const { line_number: line, error_message: reason } = first as { line_number?: unknown, error_message?: unknown }
+  if (typeof reason !== 'string') return ''
+  return typeof line === 'number' ? `: line ${line}: ${reason}` : `: ${reason}`
 }
 
 function isLoopback (hostname: string): boolean {

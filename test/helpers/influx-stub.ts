@@ -38,7 +38,7 @@ export interface InfluxStubOptions {
   flavor: StubFlavor
   /** Tokens the server knows, and whether each may write (2.x answers 403 to a read-only one). */
   tokens?: Record<string, { write: boolean }>
-  /** Buckets (2.x) or databases (3.x) that exist. */
+  /** Buckets (2.x) or databases (3.x, which creates one on its first write) that exist. */
   buckets?: string[]
   /** 2.x: the organisation a write or delete must name when the token can see several (undefined: any). */
   requiredOrg?: string
@@ -128,6 +128,8 @@ export class InfluxStub {
       return this.error(404, 'not found', params.org === undefined ? 'organization name "" not found' : `organization name "${params.org}" not found`)
     }
     const bucket = params.bucket ?? params.db ?? ''
+    // 3.x creates a database on its first write (docs.influxdata.com/influxdb3/core/write-data); 2.x wants the bucket made first.
+    if (this.options.flavor === 'v3' && isWrite) this.buckets.add(bucket)
     if (!this.buckets.has(bucket)) return this.error(404, 'not found', `bucket "${bucket}" not found`)
     if (isDelete) return this.delete(bucket, body)
     if (this.overloaded !== undefined) {

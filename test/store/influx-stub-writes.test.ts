@@ -79,7 +79,8 @@ describe.each(['v2', 'v3'] as const)('InfluxDB %s (stub): credentials and bucket
   const cases = [
     { name: '401 unknown token', status: 401, setup: async () => await stub({ flavor, tokens: { other: { write: true } } }), fix: (s: InfluxStub) => { s.tokens.set(TOKEN, { write: true }) } },
     { name: '403 read-only token', status: 403, setup: async () => await stub({ flavor, tokens: { [TOKEN]: { write: false } } }), fix: (s: InfluxStub) => { s.tokens.set(TOKEN, { write: true }) } },
-    { name: '404 no such bucket', status: 404, setup: async () => await stub({ flavor, buckets: [] }), fix: (s: InfluxStub) => { s.buckets.add('tsudoi') } }
+    // 3.x creates the database on the first write instead.
+    ...(flavor === 'v2' ? [{ name: '404 no such bucket', status: 404, setup: async () => await stub({ flavor, buckets: [] }), fix: (s: InfluxStub) => { s.buckets.add('tsudoi') } }] : [])
   ]
   for (const { name, status, setup, fix } of cases) {
     it(`${name}: retried, not dead-lettered, the queue shows the backlog, drained once fixed`, async () => {
@@ -116,8 +117,8 @@ describe.each(['v2', 'v3'] as const)('InfluxDB %s (stub): refused data', (flavor
     expect(letters).toEqual([{
       at: expect.any(String),
       status: 400,
-      // 2.x says it in `message`, 3.x in `error` (with the rejected lines in `data`).
-      message: flavor === 'v2' ? `partial write: ${refusal} dropped=1` : 'partial write of line protocol occurred',
+      // 2.x says it in `message`; 3.x in `error`, and why each line was refused in `data`.
+      message: flavor === 'v2' ? `partial write: ${refusal} dropped=1` : `partial write of line protocol occurred: line 1: ${refusal}`,
       line: `reading,device=bad,member=ryokan,metric=temperature,sector=accommodation value=21.1 ${T0 + 11_000}`,
       reading: batch[11]
     }])
