@@ -59,6 +59,10 @@ export async function startHubProcess (options: HubProcessOptions = {}): Promise
       TSUDOI_LOG_LEVEL: 'warn',
       TSUDOI_DATA_DIR: dataDir,
       TSUDOI_ADMIN_TOKEN: adminToken,
+      // The load generator is one address opening thousands of connections, many per device
+      // (bench/measure/connections.ts): the limits before trust are for strangers, not for it.
+      TSUDOI_CONNECT_RATE_PER_ADDRESS: '100000',
+      TSUDOI_MAX_CONNECTIONS_PER_DEVICE: '1000',
       ...options.env
     },
     stdio: ['ignore', 'pipe', 'pipe']
