@@ -97,6 +97,13 @@ describe('CompareService, served from releases', () => {
     expect(quiet.me?.points).toEqual([{ time: T0, value: 25, percentile: expect.any(Number) }])
   })
 
+  it('gives the caller its own line beside its own sector or all sectors only', async () => {
+    f.clock.set(T0 + 2 * HOUR)
+    await f.releaser.runOnce()
+    expect((await f.service.compare({ ...WINDOW, caller: 'r1', sector: 'restaurant' })).me).toBeDefined()
+    expect((await f.service.compare({ ...WINDOW, caller: 'r1', sector: 'fishery' })).me).toBeUndefined()
+  })
+
   it('compares a workshop member within its workshop only, with k there too', async () => {
     f.clock.set(T0 + 2 * HOUR)
     await f.releaser.runOnce()
