@@ -12,8 +12,6 @@ export function createMetrics () {
     readingsAccepted: new Counter({ name: 'tsudoi_readings_accepted_total', help: 'Readings stored', registers }),
     storeWorkerFailures: new Counter({ name: 'tsudoi_store_worker_failures_total', help: 'Store worker threads that stopped answering (their pending writes were refused; the writer restarts)', labelNames: ['worker'], registers }),
     liveStreamsDropped: new Counter({ name: 'tsudoi_live_streams_dropped_total', help: 'Live streams (SSE) closed because the client read too slowly', registers }),
-    storeWorkerFailures: new Counter({ name: 'tsudoi_store_worker_failures_total', help: 'Store worker threads that stopped answering (their pending writes were refused; the writer restarts)', labelNames: ['worker'], registers }),
-    liveStreamsDropped: new Counter({ name: 'tsudoi_live_streams_dropped_total', help: 'Live streams (SSE) closed because the client read too slowly', registers }),
     readingsRefused: new Counter({ name: 'tsudoi_readings_refused_total', help: 'Readings or payloads refused, by reason', labelNames: ['code'], registers }),
     publishes: new Counter({ name: 'tsudoi_mqtt_publishes_total', help: 'PUBLISH packets received from devices, by QoS', labelNames: ['qos'], registers }),
     connections: new Gauge({ name: 'tsudoi_mqtt_connections', help: 'Open MQTT connections', registers }),
