@@ -137,7 +137,11 @@ export function createHub (config: Config, options: HubOptions = {}) {
       await store.open()
       releases.open()
       privacySecret = storedSecret(registry, 'privacy_secret')
-      cardinality.seed(await store.deviceMetrics?.() ?? [])
+      // Not awaited: InfluxDB may be down at start (readings then wait in the durable queue).
+      // The embedded store answers before the broker listens.
+      store.deviceMetrics?.().then((series) => cardinality.seed(series), (error: unknown) => {
+        log.warn({ err: error }, 'could not list the store\'s series; per-device metric counts start from what arrives')
+      })
       broker = await createBroker({
         authenticate: (id, token) => registry.authenticateDevice(id, token),
         pipeline, committer, reporter, activity, bus, metrics, log: child(root, 'broker'), config

@@ -12,6 +12,7 @@ import { MemberTotals, averageDevices, byteOrder, increaseOver } from './influx-
 import { InfluxRollups, type RollupOptions } from './influx-rollup.ts'
 import { ROLLUP_MEASUREMENTS, dropMemberRollupQuery } from './influx-rollup-queries.ts'
 import { rollupMemberBuckets } from './influx-rollup-read.ts'
+import { deviceMetricsOf, seriesKeysQuery } from './influx-series-keys.ts'
 import { InfluxWriteError, InfluxWriter, writePath } from './influx-writer.ts'
 import type {
   MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
@@ -177,6 +178,11 @@ export class InfluxReadingStore implements ReadingStore {
   async memberMetrics (member: string): Promise<string[]> {
     await this.connect()
     return rowsOf((await this.http.query(memberMetricsQuery(member)))[0]).map((row) => decodeTag(row.value)).sort(byteOrder)
+  }
+
+  async deviceMetrics (): Promise<Array<{ device: string, metric: string }>> {
+    await this.connect()
+    return deviceMetricsOf(rowsOf((await this.http.query(seriesKeysQuery))[0]))
   }
 
   async presence (since: number): Promise<MetricPresence[]> {

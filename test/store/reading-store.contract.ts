@@ -231,6 +231,22 @@ export function readingStoreContract (name: string, target: ContractTarget): voi
       expect(await store.memberBuckets({ metric: 'energy', from: T0, to: T0 + HOUR, bucketMs: MIN, kind: 'counter' })).toEqual([{ time: T0, member: 'ryokan-a', value: 5 }])
     })
 
+    it('lists every (device, metric) series it holds, names exactly (the per-device metric cap\'s seed)', async () => {
+      if (store.deviceMetrics === undefined) return
+      const names = ['plain', 'comma,separated', 'key=value', 'with space', 'back\\slash', 'trailing\\', 'line\nbreak', '100%', '漁協']
+      await append([
+        ...names.map((name, i) => reading(`member ${name}`, `dev ${name}`, `m,${name}`, T0 + i * S, i)),
+        reading('member plain', 'dev plain', 'humidity', T0, 50)
+      ])
+      const listed = await store.deviceMetrics()
+      const byKey = (a: { device: string, metric: string }, b: { device: string, metric: string }): number =>
+        `${a.device}\u0000${a.metric}` < `${b.device}\u0000${b.metric}` ? -1 : 1
+      expect([...listed].sort(byKey)).toEqual([
+        ...names.map((name) => ({ device: `dev ${name}`, metric: `m,${name}` })),
+        { device: 'dev plain', metric: 'humidity' }
+      ].sort(byKey))
+    })
+
     it('stores and returns any name exactly: quotes, backslashes, separators, newlines', async () => {
       const names = ['it\'s', 'say "hi"', 'back\\slash', 'trailing\\', 'comma,separated', 'key=value', 'with space',
         'line\nbreak', 'tab\there', '100%', '%41', '漁協 ふくしま', 'x\' OR \'1\'=\'1', 'a\'; DROP DATABASE "tsudoi"; SELECT \'']

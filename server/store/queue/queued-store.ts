@@ -117,6 +117,7 @@ export class QueuedReadingStore implements ReadingStore {
   memberBuckets (query: MemberBucketQuery): Promise<MemberBucketValue[]> { return this.options.influx.memberBuckets(query) }
   memberMetrics (member: string): Promise<string[]> { return this.options.influx.memberMetrics(member) }
   presence (since: number): Promise<MetricPresence[]> { return this.options.influx.presence(since) }
+  deviceMetrics (): Promise<Array<{ device: string, metric: string }>> { return this.options.influx.deviceMetrics() }
 
   /** Purges the member from the queue too, with the drainer held so no write of theirs lands after the delete. */
   async deleteMember (member: string): Promise<void> {
