@@ -100,6 +100,7 @@ export const en: Messages = {
   'compare.metric': 'Metric',
   'compare.sector': 'Sector',
   'compare.normalize': 'Normalize',
+  'compare.privacyNote': 'These figures are protected releases: made once for each hour, day or week, perturbed so that no business’s own value can be worked out from them, and kept as published — a member that stops sharing leaves only the figures made afterwards. Your own line is exact.',
   'compare.signInHint': 'Sign in to see your own line and rank.',
   'compare.summaryLess': 'In this period, your {metric} was lower than {percent} of {sector} peers',
   'compare.summaryMore': 'In this period, your {metric} was higher than {percent} of {sector} peers',

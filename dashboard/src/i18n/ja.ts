@@ -100,6 +100,7 @@ export const ja = {
   'compare.metric': '指標',
   'compare.sector': '業種',
   'compare.normalize': '換算',
+  'compare.privacyNote': '比較の数値は保護された集計です。1 時間・1 日・1 週ごとに一度だけ作られ、どの事業者の値も逆算できないよう摂動を加えてあり、公開後は変わりません(共有をやめた事業者が抜けるのは、その後に作られる集計からです)。自社の線は正確な値です。',
   'compare.signInHint': 'ログインすると、自社の線と順位が表示されます。',
   'compare.summaryLess': 'この期間、同業の{sector}の {percent} より{metric}が少ない',
   'compare.summaryMore': 'この期間、同業の{sector}の {percent} より{metric}が多い',

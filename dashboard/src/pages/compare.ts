@@ -31,6 +31,8 @@ export function comparePage (ctx: AppContext): Page {
   const el = h('div', { class: 'page compare' },
     h('h1', null, t('compare.title')),
     member === undefined ? h('p', { class: 'hint' }, t('compare.signInHint')) : null,
+    // Issue 13: say what the figures are, and that a consent change does not rewrite the past.
+    h('p', { class: 'hint privacy-note' }, t('compare.privacyNote')),
     controls, sentence, result)
 
   let card: ReturnType<typeof comparisonCard> | undefined
