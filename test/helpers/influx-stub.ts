@@ -14,7 +14,8 @@ import { gunzipSync } from 'node:zlib'
 //   to delay"); /api/v2/delete (2.x only); /api/v3/write_lp (3.x); /query, InfluxQL over the v1
 //   compatibility API.
 // - 2.x error bodies are `{"code": …, "message": …}` with the code also in X-Platform-Error-Code,
-//   as 2.x sends them (e.g. `{"code":"not found","message":"bucket \"x\" not found"}`); 3.x Core's
+//   as 2.x sends them (e.g. `{"code":"not found","message":"bucket \"x\" not found"}`, recorded from a
+//   2.x server in the R influxdbclient package's fixtures, tests/testthat/localhost-8086/api/v2/); 3.x Core's
 //   are `{"error": …, "data": …}`, a partial write listing the rejected lines
 //   (docs.influxdata.com/influxdb3/core/write-data/troubleshoot: "line contains the first rejected
 //   line, message describes rejections").

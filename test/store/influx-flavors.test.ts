@@ -7,8 +7,10 @@ import { flavorOf } from '../../server/store/influx-http.ts'
 import { InfluxReadingStore } from '../../server/store/influx.ts'
 import { T0, reading } from './reading-store.contract.ts'
 
-// What the store sends to 2.x and 3.x (no such server on this machine): a stand-in that answers
-// /ping with their version header and records every request. 1.x runs for real in influx.test.ts.
+// What the store sends to 2.x and 3.x (no such server can be installed on this machine): a
+// stand-in that answers /ping with their version header and records every request. 1.x runs for
+// real in influx.test.ts; how the hub treats 2.x/3.x error answers, and the hourly rollup through
+// them, are tested against test/helpers/influx-stub.ts (influx-stub-*.test.ts).
 // The hourly rollup's loop is off (it would add its own queries to the recorded ones).
 const manual = { intervalMs: 0 }
 
