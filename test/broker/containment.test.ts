@@ -21,6 +21,19 @@ import { connectPacket } from '../helpers/raw-mqtt.ts'
 
 const TOPIC = 'tsudoi/m/d/telemetry'
 
+/** Activity whose bookkeeping throws for the device 'unready': the clientReady and clientDisconnect listeners call it. */
+class ThrowingActivity extends Activity {
+  override connected (id: string): number {
+    if (id === 'unready') throw new TypeError('bookkeeping failed')
+    return super.connected(id)
+  }
+
+  override disconnected (id: string): number {
+    if (id === 'unready') throw new TypeError('bookkeeping failed')
+    return super.disconnected(id)
+  }
+}
+
 function publish (payload: string, qos: 0 | 1, id = 1): Buffer {
   const body = Buffer.concat([field(TOPIC), qos === 1 ? Buffer.from([id >> 8, id & 255]) : Buffer.alloc(0), Buffer.from(payload)])
   return Buffer.concat([Buffer.from([0x30 | (qos << 1)]), remainingLength(body.length), body])
@@ -44,7 +57,7 @@ for (const fastPath of ['on', 'off']) {
       broker = await createBroker({
         authenticate (id) {
           if (id === 'explode') throw new Error('registry on fire')
-          return id === 'broken' ? broken : device
+          return id === 'broken' ? broken : id === 'unready' ? { ...device, id } : device
         },
         pipeline: {
           handle (_device, _topic, payload, _qos, done) {
@@ -55,7 +68,7 @@ for (const fastPath of ['on', 'off']) {
         },
         committer: { submit: (_readings, done) => setImmediate(() => done(null)) },
         reporter: { report: (_device, _topic, refusals) => { reported.push([_topic, [...refusals]]) } },
-        activity: new Activity(),
+        activity: new ThrowingActivity(),
         bus: new EventBus(createRootLogger('silent')),
         metrics,
         log: createRootLogger('silent'),
@@ -100,6 +113,20 @@ for (const fastPath of ['on', 'off']) {
       expect(await failures('authenticate')).toBeGreaterThanOrEqual(1)
       const next = await rawDevice({ tcp: tcp.port }, 'after', 'd', 'token')
       next.destroy()
+    })
+
+    it('a clientReady listener that throws closes that one connection; a clientDisconnect listener that throws is contained', async () => {
+      const client = await openRaw({ tcp: tcp.port })
+      await client.write(connectPacket('u', 'unready', 'token'))
+      await client.until(() => false)
+      expect([client.packets.map((p) => [p.cmd, p.returnCode]), client.closed()]).toEqual([[['connack', 0]], true])
+      expect(await failures('clientReady')).toBe(1)
+      const next = await rawDevice({ tcp: tcp.port }, 'after-unready', 'd', 'token')
+      await next.write(publish('{"a":4}', 1, 11))
+      await next.until(() => next.packets.length >= 2)
+      expect(next.packets.map((p) => [p.cmd, p.messageId])).toEqual([['connack', undefined], ['puback', 11]])
+      next.destroy()
+      expect(await failures('clientDisconnect')).toBe(1)
     })
 
     it('an authorizeSubscribe that throws refuses that subscription with 0x80; the connection stays', async () => {
