@@ -71,6 +71,9 @@ export class Releaser {
     const to = Math.floor(now / HOUR) * HOUR + HOUR
     const metrics = [...new Set((await store.presence(from)).map((row) => row.metric))].sort()
     const params = this.options.params()
+    // Every factor follows from the secret: releases made without it would be open to anyone.
+    if (params.secret === '') throw new Error('no privacy secret: the releaser runs only in a started hub')
+    releases.forgetPendingBefore(from)
     let released = 0
     for (const metric of metrics) {
       const kind = metricSpec(metric).kind

@@ -87,6 +87,11 @@ export class ReleaseStore {
     this.statement('INSERT OR IGNORE INTO pending_bucket (series, size, time, first_seen) VALUES (?, ?, ?, ?)').run(series, size, time, firstSeen)
   }
 
+  /** Forgets pending buckets that began before `time`: out of the lookback, they will never be released. */
+  forgetPendingBefore (time: number): void {
+    this.statement('DELETE FROM pending_bucket WHERE time < ?').run(time)
+  }
+
   /** Every cell of one bucket at once, with the bucket marked released, in one transaction. */
   save (series: string, size: string, time: number, releasedAt: number, rows: readonly ReleaseRow[]): void {
     const insert = this.statement('INSERT OR IGNORE INTO release (series, size, per, cohort, time, shown, body) VALUES (?, ?, ?, ?, ?, ?, ?)')

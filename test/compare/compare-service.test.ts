@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isPending } from '../../server/compare/compare-service.ts'
 import { type ShownRelease, isSuppressedRelease, releaseCell } from '../../server/compare/release/release-cell.ts'
+import { Releaser } from '../../server/compare/releaser.ts'
 import { TsudoiError } from '../../server/errors.ts'
 import type { Member } from '../../server/registry/registry.ts'
 import { HOUR, PARAMS, T0, T1, WINDOW, member, releaseFixture, rows } from './fixtures.ts'
@@ -134,6 +135,13 @@ describe('CompareService, served from releases', () => {
     } finally {
       tokyo.close()
     }
+  })
+
+  it('makes no release without the privacy secret', async () => {
+    const releaser = new Releaser({ store: f.store, releases: f.releases, members: () => members, params: () => ({ ...PARAMS, secret: '' }), timeZone: 'UTC', graceMs: 0, clock: f.clock.now })
+    f.clock.set(T0 + 2 * HOUR)
+    await expect(releaser.runOnce()).rejects.toThrow(/no privacy secret/)
+    expect((await f.service.compare(WINDOW)).buckets).toEqual([{ time: T0, suppressed: true }, { time: T1, suppressed: true }])
   })
 
   it('never names a member, not even to the caller', async () => {
