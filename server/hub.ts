@@ -81,7 +81,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     timeZone: config.TSUDOI_TIMEZONE, graceMs: config.TSUDOI_RELEASE_GRACE, clock
   })
   const membership = new Membership({ registry, store, bus, settled: () => committer.idle() })
-  const workshopExpiry = new WorkshopExpiry(registry, store, bus, child(root, 'workshops'))
+  const workshopExpiry = new WorkshopExpiry(registry, membership, child(root, 'workshops'))
   let broker: Aedes | undefined
   const reporter = new RefusalReporter(
     (topic, payload) => broker?.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {}),

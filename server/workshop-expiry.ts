@@ -1,7 +1,6 @@
-import type { EventBus } from './event-bus.ts'
 import type { Log } from './log.ts'
+import type { Membership } from './membership/membership.ts'
 import type { Registry } from './registry/registry.ts'
-import type { ReadingStore } from './store/reading-store.ts'
 
 const CHECK_EVERY_MS = 30_000
 
@@ -13,7 +12,7 @@ export class WorkshopExpiry {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
 
-  constructor (private readonly registry: Registry, private readonly store: ReadingStore, private readonly bus: EventBus, private readonly log: Log) {}
+  constructor (private readonly registry: Registry, private readonly membership: Membership, private readonly log: Log) {}
 
   start (): void {
     this.timer = setInterval(() => {
@@ -44,10 +43,7 @@ export class WorkshopExpiry {
         if (workshop.keepMembers) {
           this.registry.keepWorkshopMembers(workshop.id)
         } else {
-          for (const member of members) {
-            for (const device of this.registry.devices(member.id)) this.bus.emit('deviceRevoked', device.id)
-            if (!workshop.keepData) await this.store.deleteMember(member.id)
-          }
+          for (const member of members) await this.membership.endWorkshopMember(member.id, { keepData: workshop.keepData })
         }
         this.registry.workshops.markEnded(workshop.id)
         this.log.info({ workshop: workshop.id, members: members.length, keepMembers: workshop.keepMembers, keepData: workshop.keepData }, 'workshop ended')
