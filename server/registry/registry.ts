@@ -3,6 +3,7 @@ import { TsudoiError } from '../errors.ts'
 import type { DeviceIdentity } from '../ingest/formats/format.ts'
 import type { DeviceFormat } from './device-formats.ts'
 import { hashSecret, newSecret, secretMatches } from './credentials.ts'
+import { claimDeviceTopic } from './device-topic.ts'
 import { slugFrom } from './ids.ts'
 import { type MemberPatch, type NewDevice, type NewMember, memberPatchSchema, newDeviceSchema, newMemberSchema } from './inputs.ts'
 import { ACTIVE_MEMBER, registrySchema } from './schema.ts'
@@ -159,19 +160,18 @@ export class Registry {
     this.requireMember(data.member)
     const id = data.id ?? slugFrom(data.name, 'd')
     const token = newSecret('tsd')
-    const topic = data.topic ?? (data.format === 'zigbee2mqtt' ? 'zigbee2mqtt' : id)
-    // Firmware topics are not namespaced by member: two devices on one topic would each
-    // receive the other's commands (cmnd/<topic>/#) and write into each other's tree.
-    const holder = this.db.prepare(`SELECT id FROM device WHERE topic = ? AND format NOT IN ('json', 'plain')`).pluck().get(topic) as string | undefined
-    if (holder !== undefined && !['json', 'plain'].includes(data.format)) {
-      throw new TsudoiError('CONFLICT', `topic ${topic} is already used by device ${holder}; give this device its own (Tasmota Topic, ESPHome topic_prefix, Zigbee2MQTT base_topic)`)
-    }
-    try {
-      this.db.prepare(`INSERT INTO device (id, member, name, format, topic, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(id, data.member, data.name, data.format, topic, hashSecret(token), this.clock())
-    } catch (error) {
-      throw uniqueViolation(error, `device ${id} already exists`)
-    }
+    // Firmware topics are not namespaced by member: the topic's trees are checked against
+    // every other device's and written in one IMMEDIATE transaction (the write lock is
+    // taken before the check), so two registrations cannot both claim overlapping trees.
+    this.db.transaction(() => {
+      const topic = claimDeviceTopic(this.db, { id, member: data.member, format: data.format, topic: data.topic })
+      try {
+        this.db.prepare(`INSERT INTO device (id, member, name, format, topic, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+          .run(id, data.member, data.name, data.format, topic, hashSecret(token), this.clock())
+      } catch (error) {
+        throw uniqueViolation(error, `device ${id} already exists`)
+      }
+    }).immediate()
     return { device: this.device(id)!, token }
   }
 
