@@ -27,7 +27,9 @@ describe('band chart data', () => {
       p25: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 8 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
       p50: [{ x: 0, y: null }, { x: H, y: 10 }, { x: 2 * H, y: 10 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
       p75: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 12 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
-      me: [{ x: 0, y: 7 }, { x: 2 * H, y: 9 }]
+      me: [{ x: 0, y: 7 }, { x: 2 * H, y: 9 }],
+      meanLow: [{ x: 0, y: null }, { x: H, y: 9 }, { x: 2 * H, y: 9 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
+      meanHigh: [{ x: 0, y: null }, { x: H, y: 13 }, { x: 2 * H, y: 11 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }]
     })
   })
 

@@ -39,6 +39,8 @@ describe('community page (browser)', () => {
     const canvas = restaurantTemperature.locator('canvas')
     expect(Number(await canvas.getAttribute('data-median-points'))).toBe(12)
     expect(Number(await canvas.getAttribute('data-band-points'))).toBe(12)
+    // Each shown release also carries the interval for its true mean, drawn as dotted edges.
+    expect(Number(await canvas.getAttribute('data-interval-points'))).toBe(12)
     expect(await pixelsOfColour(page, 'figure.chart-card:nth-child(4) canvas', MEDIAN_BLUE)).toBeGreaterThan(200)
     // The text summary sits next to the chart, and the canvas points to it.
     const summary = restaurantTemperature.locator('.chart-summary')

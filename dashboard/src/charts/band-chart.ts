@@ -41,15 +41,18 @@ export function bandChart (options: BandChartOptions) {
         { label: 'p25', data: [], borderColor: roles.bandEdge, borderWidth: 1, pointRadius: 0, fill: false },
         { label: t('chart.band'), data: [], borderColor: roles.bandEdge, backgroundColor: roles.band, borderWidth: 1, pointRadius: 0, fill: '-1' },
         { label: t('chart.median'), data: [], borderColor: roles.median, backgroundColor: roles.median, borderWidth: 3, pointRadius: isolatedPointRadius, pointHitRadius: 8, clip: 6 },
-        { label: t('chart.me'), data: [], borderColor: roles.me, backgroundColor: roles.me, borderWidth: 3, borderDash: [8, 4], pointRadius: isolatedPointRadius, pointHitRadius: 8, clip: 6 }
+        { label: t('chart.me'), data: [], borderColor: roles.me, backgroundColor: roles.me, borderWidth: 3, borderDash: [8, 4], pointRadius: isolatedPointRadius, pointHitRadius: 8, clip: 6 },
+        // The interval for the true mean, both edges dotted; the legend names it once (as p25).
+        { label: 'meanLow', data: [], borderColor: roles.interval, borderWidth: 1.5, borderDash: [2, 3], pointRadius: 0, fill: false },
+        { label: t('chart.meanInterval'), data: [], borderColor: roles.interval, borderWidth: 1.5, borderDash: [2, 3], pointRadius: 0, fill: false }
       ]
     },
     options: {
       ...lineChartOptions(),
       scales: { x: timeScale(options.from, options.to, isCompact()), y: valueScale(format) },
       plugins: {
-        legend: { labels: { filter: (item, data) => item.datasetIndex !== 0 && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
-        tooltip: { callbacks: tooltipCallbacks(format), filter: (item) => item.datasetIndex !== 0 }
+        legend: { labels: { filter: (item, data) => item.datasetIndex !== 0 && item.datasetIndex !== 4 && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
+        tooltip: { callbacks: tooltipCallbacks(format), filter: (item) => item.datasetIndex !== 0 && item.datasetIndex < 4 }
       }
     }
   })
@@ -57,7 +60,9 @@ export function bandChart (options: BandChartOptions) {
   function update (comparison: Comparison, from = options.from, to = options.to): void {
     unit = comparison.unit ?? unit
     const series = bandSeries(comparison)
-    const [p25, p75, p50, me] = chart.data.datasets
+    const [p25, p75, p50, me, meanLow, meanHigh] = chart.data.datasets
+    meanLow!.data = series.meanLow
+    meanHigh!.data = series.meanHigh
     p25!.data = series.p25
     p75!.data = series.p75
     p50!.data = series.p50
@@ -88,6 +93,7 @@ export function bandChart (options: BandChartOptions) {
     canvas.dataset.medianPoints = count(drawn.p50)
     canvas.dataset.bandPoints = count(drawn.p75)
     canvas.dataset.mePoints = count(drawn.me)
+    canvas.dataset.intervalPoints = count(drawn.meanHigh)
   }
 
   return { el, update, destroy: () => chart.destroy() }

@@ -10,6 +10,9 @@ export interface BandSeries {
   p50: XY[]
   p75: XY[]
   me: XY[]
+  /** The edges of each release's interval for the true mean (docs/privacy.md, "Honest uncertainty"). */
+  meanLow: XY[]
+  meanHigh: XY[]
 }
 
 const shown = (bucket: CompareBucket): boolean => bucket.suppressed !== true && bucket.pending !== true && typeof bucket.p50 === 'number'
@@ -22,7 +25,9 @@ export function bandSeries (comparison: Comparison): BandSeries {
     p25: buckets.map((b) => ({ x: b.time, y: y(b, b.p25) })),
     p50: buckets.map((b) => ({ x: b.time, y: y(b, b.p50) })),
     p75: buckets.map((b) => ({ x: b.time, y: y(b, b.p75) })),
-    me: (comparison.me?.points ?? []).map((p) => ({ x: p.time, y: p.value }))
+    me: (comparison.me?.points ?? []).map((p) => ({ x: p.time, y: p.value })),
+    meanLow: buckets.map((b) => ({ x: b.time, y: y(b, b.meanInterval?.[0]) })),
+    meanHigh: buckets.map((b) => ({ x: b.time, y: y(b, b.meanInterval?.[1]) }))
   }
 }
 

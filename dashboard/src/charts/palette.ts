@@ -18,5 +18,7 @@ export const roles = {
   band: 'rgba(86, 180, 233, 0.35)',
   bandEdge: 'rgba(0, 114, 178, 0.45)',
   me: okabeIto.vermillion,
+  /** The edges of the mean's 90 % interval (docs/privacy.md): dotted, so they read as bounds, not data. */
+  interval: okabeIto.bluishGreen,
   series: [okabeIto.blue, okabeIto.vermillion, okabeIto.bluishGreen, okabeIto.reddishPurple, okabeIto.black]
 } as const

@@ -50,6 +50,7 @@ export const en: Messages = {
   'chart.median': 'Median',
   'chart.band': 'Interquartile range (25–75%)',
   'chart.me': 'My business',
+  'chart.meanInterval': 'Mean: 90% interval',
   'chart.contributors': 'Contributing members: {latest} in the latest shown bucket, {max} at most',
   'chart.suppressed': 'Hidden: fewer than {k} contributing members',
   'chart.suppressedCount': '({count} of {total} buckets)',

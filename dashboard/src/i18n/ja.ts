@@ -50,6 +50,7 @@ export const ja = {
   'chart.median': '中央値',
   'chart.band': '四分位範囲(25〜75%)',
   'chart.me': '自社',
+  'chart.meanInterval': '平均の90%区間',
   'chart.contributors': '参加事業者数: 最新の表示区間 {latest}、最大 {max}',
   'chart.suppressed': '参加事業者が{k}未満のため非表示',
   'chart.suppressedCount': '({count} / {total} 区間)',
