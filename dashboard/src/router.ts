@@ -5,6 +5,7 @@ import { comparePage } from './pages/compare.ts'
 import { devicesPage } from './pages/devices.ts'
 import { joinPage } from './pages/join.ts'
 import { mePage } from './pages/me.ts'
+import { privacyPage } from './pages/privacy.ts'
 import { workshopSheetPage } from './pages/workshop-sheet.ts'
 
 // Hash routes: the hub serves one static index.html, so the path stays `/` and the page is
@@ -17,7 +18,8 @@ export const routes: Record<string, PageFactory> = {
   '#/devices': devicesPage,
   '#/admin': adminPage,
   '#/join': joinPage,
-  '#/workshop': workshopSheetPage
+  '#/workshop': workshopSheetPage,
+  '#/privacy': privacyPage
 }
 
 const pathOf = (hash: string): string[] => (hash.split('?')[0] ?? '').split('/')

@@ -4,6 +4,7 @@ import { t } from '../i18n/index.ts'
 import { afterPaint, h, replaceChildren } from '../ui/dom.ts'
 import { errorBox, loading } from '../ui/status.ts'
 import { communityCards, fetchCommunity, keepFresh, sectorPanel, statsPanel } from './community-data.ts'
+import { privacyLink } from './privacy.ts'
 
 /** `#/`: open to everyone. Counts tick live; each comparable metric gets its peer band over 24 h. */
 export function communityPage (ctx: AppContext): Page {
@@ -14,7 +15,7 @@ export function communityPage (ctx: AppContext): Page {
   const charts = h('div', { class: 'chart-grid' })
   const el = h('div', { class: 'page community' },
     h('h1', null, t('community.title')),
-    h('p', { class: 'intro' }, t('community.intro')),
+    h('p', { class: 'intro' }, t('community.intro'), ' ', privacyLink()),
     stats.el,
     sectors,
     h('section', { 'aria-labelledby': 'comparisons-title' },

@@ -9,6 +9,7 @@ import { field, h, replaceChildren, select } from '../ui/dom.ts'
 import { type Range, rangeLabel, rangePicker, windowOf } from '../ui/range-picker.ts'
 import { errorBox, loading } from '../ui/status.ts'
 import { standingSentence } from './compare-summary.ts'
+import { privacyLink } from './privacy.ts'
 
 const PER_LABEL: Record<Per | 'none', MessageKey> = { none: 'norm.none', m2: 'norm.floorArea', seat: 'norm.seats', room: 'norm.rooms' }
 
@@ -32,7 +33,7 @@ export function comparePage (ctx: AppContext): Page {
     h('h1', null, t('compare.title')),
     member === undefined ? h('p', { class: 'hint' }, t('compare.signInHint')) : null,
     // Issue 13: say what the figures are, and that a consent change does not rewrite the past.
-    h('p', { class: 'hint privacy-note' }, t('compare.privacyNote')),
+    h('p', { class: 'hint privacy-note' }, t('compare.privacyNote'), ' ', privacyLink()),
     controls, sentence, result)
 
   let card: ReturnType<typeof comparisonCard> | undefined
