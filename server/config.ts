@@ -1,10 +1,20 @@
 import { z } from 'zod'
+import { formatDuration, parseDuration } from './domain/duration.ts'
 import { MAX_PRIVACY_P, MIN_PRIVACY_P } from './compare/release/perturbation.ts'
 import { validTimeZone } from './compare/release/local-grid.ts'
 
 // Every setting the hub reads, in one schema. A bad value stops startup with a message
 // that names the variable and what it allows (see formatConfigError).
 const port = z.coerce.number().int().min(0).max(65535)
+/** A duration as people type it (server/domain/duration.ts: `90s`, `10m`, `1h30m`, `2d`), in ms, within [min, max]. */
+const duration = (what: string, min: number, max: number) => z.string().trim().transform((text, ctx) => {
+  const ms = parseDuration(text)
+  if (ms === undefined || ms < min || ms > max) {
+    ctx.addIssue({ code: 'custom', message: `must be ${what}, from ${formatDuration(min)} to ${formatDuration(max)}` })
+    return z.NEVER
+  }
+  return ms
+})
 const bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v))
 
 export const configSchema = z.object({
@@ -55,8 +65,7 @@ export const configSchema = z.object({
     const valid = validTimeZone(zone)
     if (valid !== true) ctx.addIssue({ code: 'custom', message: valid })
   }),
-  TSUDOI_RELEASE_GRACE: z.string().trim().regex(/^\d{1,5}[smh]$/, 'a number and a unit: 90s, 10m, 2h').default('10m')
-    .transform((text) => Number(text.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h']),
+  TSUDOI_RELEASE_GRACE: duration('a duration such as 90s, 10m, 2h or 1d', 0, 7 * 86_400_000).prefault('10m'),
   INFLUX_URL: z.url().optional(),
   INFLUX_DATABASE: z.string().min(1).default('tsudoi'),
   INFLUX_TOKEN: z.string().min(1).optional(),

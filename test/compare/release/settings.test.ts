@@ -14,7 +14,8 @@ describe('release settings', () => {
     ['TSUDOI_TIMEZONE', 'Tokyo'],
     ['TSUDOI_TIMEZONE', 'Asia/Kolkata'],
     ['TSUDOI_RELEASE_GRACE', '10'],
-    ['TSUDOI_RELEASE_GRACE', '1d']
+    ['TSUDOI_RELEASE_GRACE', '8d'],
+    ['TSUDOI_RELEASE_GRACE', 'soon']
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}": .+`))
