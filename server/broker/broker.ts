@@ -15,6 +15,7 @@ import { clientsOf, probeClientInternals } from './aedes-internals.ts'
 import { namespacedClientId } from './client-id.ts'
 import { ConnectRate } from './connect-rate.ts'
 import { type ContainDeps, type PublishHandler, containIngest } from './contained-ingest.ts'
+import { wellFormedMqttString } from './mqtt-strings.ts'
 import { type ParseSlot, guardPacketSizes, largestPacket, packetLimits } from './packet-size-guard.ts'
 import { PubackWriter, installFastPath } from './publish-fast-path.ts'
 
@@ -65,6 +66,12 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
   // The connections each device has logged in with and not yet closed (TSUDOI_MAX_CONNECTIONS_PER_DEVICE).
   const held = new Map<string, Set<Client>>()
 
+  /** A protocol violation: aedes closes the connection when a hook answers with an error. */
+  const malformed = (message: string): Error => {
+    metrics.connectionsDropped.inc({ code: 'MALFORMED_PACKET' })
+    return new Error(message)
+  }
+
   /** Issue 12, item 1: what a hook or listener throws stays with its packet or its connection. */
   const failed = (hook: string, error: unknown, client?: Client | null): void => {
     metrics.handlerFailures.inc({ hook })
@@ -75,6 +82,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     // [MQTT-3.1.3-8]: an empty client id needs a clean session; remember it for authenticate.
     preConnect (client, packet, callback) {
       try {
+        if (!wellFormedMqttString(packet.clientId)) return callback(malformed('the client id is not well-formed UTF-8 [MQTT-1.5.3]'), false)
         if (packet.clientId === '') emptyClientIds.add(client)
       } catch (error) {
         failed('preConnect', error, client)
@@ -101,6 +109,9 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         callback(error)
       }
       try {
+        // Both paths: the fast path hands these to aedes (publish-fast-path.ts), which asks here.
+        if (packet.qos > 0 && packet.messageId === 0) return answer(malformed('a QoS 1 or 2 PUBLISH needs a non-zero packet id [MQTT-2.3.1-1]'))
+        if (!wellFormedMqttString(packet.topic)) return answer(malformed('the topic is not well-formed UTF-8 [MQTT-1.5.3]'))
         const identity = client === null ? undefined : identities.get(client)
         // A will left by a session whose client is gone cannot be attributed to a device.
         if (identity === undefined) return answer(new Error('publisher has no identity'))
@@ -128,6 +139,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     authorizeSubscribe (client, subscription, callback) {
       let allowed = false
       try {
+        if (!wellFormedMqttString(subscription.topic)) return callback(malformed('the topic filter is not well-formed UTF-8 [MQTT-1.5.3]'), null)
         const identity = identities.get(client)
         if (identity !== undefined) subscribers.add(identity.id)
         allowed = identity !== undefined && formats[identity.format].subscribeFilters(identity)

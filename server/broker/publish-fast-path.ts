@@ -20,7 +20,8 @@ import type { ParseSlot } from './packet-size-guard.ts'
 // A connection that sends anything this framer does not understand gives its whole stream back
 // to aedes for good. The fast path must speak MQTT exactly as aedes does (issue 12, item 8):
 // whatever it is unsure of — a QoS 1 packet id of 0 [MQTT-2.3.1-1], a NUL or a byte sequence
-// that is not UTF-8 in a topic [MQTT-1.5.3-1/2] — is left to aedes, which decides for both.
+// that is not UTF-8 in a topic [MQTT-1.5.3-1/2] — is left to aedes, whose authorizePublish
+// (broker.ts) closes the connection for those, as MQTT requires.
 // test/broker/fast-path-differential.test.ts feeds random streams to a hub with and one without
 // it and compares what comes back. It sits behind the packet-size guard (packet-size-guard.ts),
 // which has already closed any connection announcing a packet over its limit.
