@@ -5,7 +5,7 @@ import type { SimStats } from './stats.ts'
 // History before going live: every device publishes [from, to) at `step`, as backlog arrays
 // of `batch` readings, QoS 1. A few messages stay in flight per device, so the pace is set by
 // the hub's acknowledgements — and the hub acknowledges only once a reading is durable
-// (DESIGN.md), so the simulator can never outrun the store.
+// (docs/architecture.md), so the simulator can never outrun the store.
 
 export interface BackfillPlan { from: number, to: number, step: number, batch: number, window: number }
 

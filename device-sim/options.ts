@@ -3,7 +3,7 @@ import { type Sector, sectors } from '../server/registry/sectors.ts'
 import type { SectorShare } from './community.ts'
 import { parseDuration } from '../server/domain/duration.ts'
 
-// What a simulation accepts, validated once at the edge (STYLE.md 4). The CLI hands its flags
+// What a simulation accepts, validated once at the edge (docs/architecture.md: validate at every edge). The CLI hands its flags
 // here as strings; the programmatic API may pass numbers (ms) or the same strings.
 
 export const faultNames = ['dropout', 'offline-backlog', 'clock-skew', 'malformed'] as const

@@ -44,7 +44,7 @@ const LAST_SEEN_FLUSH_MS = 10_000
 export const MQTT_WS_PATH = '/mqtt'
 
 /**
- * Builds the whole hub and starts nothing (STYLE.md): `start()` opens files and listens,
+ * Builds the whole hub and starts nothing (docs/architecture.md): `start()` opens files and listens,
  * `stop()` undoes it in reverse order. Acknowledged readings are durable before the
  * acknowledgement, so stopping loses none of them.
  */

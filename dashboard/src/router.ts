@@ -9,7 +9,7 @@ import { privacyPage } from './pages/privacy.ts'
 import { workshopSheetPage } from './pages/workshop-sheet.ts'
 
 // Hash routes: the hub serves one static index.html, so the path stays `/` and the page is
-// the hash. A table, not a switch (STYLE.md). A route may take one parameter after it
+// the hash. A table, not a switch (docs/architecture.md). A route may take one parameter after it
 // (`#/join/<code>`, the address a workshop's QR code holds).
 export const routes: Record<string, PageFactory> = {
   '#/': communityPage,

@@ -11,7 +11,7 @@ import { restaurant } from './restaurant.ts'
 import { retail } from './retail.ts'
 import type { SectorProfile } from './types.ts'
 
-// One table from a sector to its profile (STYLE.md: a variant is a file in a table).
+// One table from a sector to its profile (docs/architecture.md: a variant is a file in a table).
 export const profiles: Record<Sector, SectorProfile> = {
   fishery,
   aquaculture,

@@ -1,4 +1,4 @@
-// The anonymity thresholds (DESIGN.md, "Comparisons"): a cell is released only when at least
+// The anonymity thresholds (docs/privacy.md): a cell is released only when at least
 // k distinct members contributed, and finer quantiles need more members — with fewer, a p10
 // or a quartile sits too close to one member. Never a min or a max: they are one member's
 // value by definition, whatever the count. The release itself: release/release-cell.ts.

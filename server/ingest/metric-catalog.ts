@@ -1,4 +1,4 @@
-// Canonical metrics (DESIGN.md, "Data model"). Gauges aggregate by mean; counters by their
+// Canonical metrics (docs/architecture.md, "The data model"). Gauges aggregate by mean; counters by their
 // increase per bucket. The range catches units gone wrong (°F sent as °C, Wh as kWh) and
 // sensor faults (a DHT22 reporting -999) before they skew a community's comparison.
 export type MetricKind = 'gauge' | 'counter'

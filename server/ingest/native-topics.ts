@@ -1,4 +1,4 @@
-// The native topic grammar (DESIGN.md, "Topics"): tsudoi/<member>/<device>/<leaf>.
+// The native topic grammar (docs/architecture.md, "The native topics"): tsudoi/<member>/<device>/<leaf>.
 export const NATIVE_ROOT = 'tsudoi'
 
 export function devicePrefix (member: string, device: string): string {

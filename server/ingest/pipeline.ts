@@ -35,7 +35,7 @@ const PROCESSING_FAILED: Refusal = { code: 'PROCESSING_FAILED', message: errorCa
 /**
  * One PUBLISH from an authenticated device: decode, refuse what is wrong (telling the device),
  * and hand the good readings to the group committer. `done` fires once they are durable, and
- * only then may the broker acknowledge — the PUBACK promise of DESIGN.md.
+ * only then may the broker acknowledge — the PUBACK promise of docs/architecture.md ("An acknowledgement means durable").
  *
  * `handle` never throws: it runs inside the socket's read handler (the fast path) or aedes'
  * authorizePublish, where an exception stops the process. Whatever fails while handling one

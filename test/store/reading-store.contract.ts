@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Reading, ReadingStore } from '../../server/store/reading-store.ts'
 
-// The one contract every ReadingStore keeps (STYLE.md: one abstract suite for every store, as
+// The one contract every ReadingStore keeps (one abstract suite for every store, as
 // MQTT.js's abstract_store.ts). Values are chosen so means and sums are exact in binary
 // floating point, so whole results compare with toEqual on every store.
 

@@ -8,7 +8,7 @@ import { shellyFormat } from './shelly.ts'
 import { tasmotaFormat } from './tasmota.ts'
 import { zigbee2mqttFormat } from './zigbee2mqtt.ts'
 
-// One table from a device's `format` to its decoder (STYLE.md: a variant is a file in a table).
+// One table from a device's `format` to its decoder (docs/architecture.md: a variant is a file in a table).
 // `json` and `plain` are both Tsudoi's native topics: a device may send either shape. Every
 // firmware format also accepts the native topics and Home Assistant discovery (firmware.ts).
 // `auto` accepts Tasmota, ESPHome and Shelly alike (auto.ts): what a workshop device gets.

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { ensurePrivateDatabaseFile } from '../../private-files.ts'
 import type { Reading } from '../reading-store.ts'
 
-// The on-disk queue between an acknowledgement and InfluxDB (DESIGN.md: "An acknowledgement
+// The on-disk queue between an acknowledgement and InfluxDB (docs/architecture.md: "An acknowledgement
 // means durable"). One SQLite file in WAL mode; a push is one transaction, so the caller's
 // group commit becomes one fsync. In the hub pushes and removals run on a worker thread
 // (queue-writer.ts) through a second connection, and the main thread's peeks and purges. Rows hold serialized readings, oldest first by id; a row is

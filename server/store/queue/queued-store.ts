@@ -103,7 +103,7 @@ export class QueuedReadingStore implements ReadingStore {
 
   async append (readings: readonly Reading[]): Promise<void> {
     if (readings.length === 0) return
-    // DESIGN.md: when the disk queue is full the hub stops acknowledging, so devices keep
+    // docs/architecture.md: when the disk queue is full the hub stops acknowledging, so devices keep
     // their data and resend it later.
     if (this.queue.isFull()) throw new TsudoiError('QUEUE_FULL')
     const batch = this.seriesNumbers.encode(readings)

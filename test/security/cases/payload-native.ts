@@ -2,7 +2,7 @@ import type { PayloadCase } from './types.ts'
 
 // Tsudoi's own topics (json and plain devices): every field at its extremes.
 // `tsudoi/<m>/<d>/telemetry` holds an object of metric → number with an optional `ts`, or an
-// array of them; `tsudoi/<m>/<d>/<metric>` a plain number (DESIGN.md, "Topics").
+// array of them; `tsudoi/<m>/<d>/<metric>` a plain number (docs/architecture.md, "The native topics").
 
 const telemetry = (t: { native: string }): string => `${t.native}/telemetry`
 const leaf = (name: string) => (t: { native: string }): string => `${t.native}/${name}`
