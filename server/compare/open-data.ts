@@ -2,6 +2,7 @@ import type { CompareResult } from './compare-service.ts'
 import { isPending } from './compare-service.ts'
 import { QUANTILE_METHOD } from './quantile.ts'
 import { isSuppressedRelease } from './release/release-cell.ts'
+import { type CsvCell, toCsv } from '../domain/csv.ts'
 
 // The open-data export: the community's releases (docs/privacy.md), one row per released
 // bucket with every column present (null where a figure is withheld), and what produced
@@ -73,10 +74,9 @@ const COLUMNS = ['time', 'metric', 'unit', 'sector', 'bucket_ms', 'time_zone', '
  * spreadsheets; k, p and the method repeat on each row so a row keeps its meaning when cut
  * out. `members` is the band ("5–9"). An absent figure is an empty cell, never 0.
  */
-export function toCsv (data: OpenData): string {
-  const lines = [COLUMNS.join(',')]
-  for (const row of data.rows) {
-    const cells: Record<typeof COLUMNS[number], string | number | boolean | null> = {
+export function openDataCsv (data: OpenData): string {
+  return toCsv(COLUMNS, data.rows.map((row) => {
+    const cells: Record<typeof COLUMNS[number], CsvCell> = {
       time: new Date(row.time).toISOString(),
       metric: data.metric,
       unit: data.unit,
@@ -97,13 +97,6 @@ export function toCsv (data: OpenData): string {
       mean_low: row.meanLow,
       mean_high: row.meanHigh
     }
-    lines.push(COLUMNS.map((column) => csvCell(cells[column])).join(','))
-  }
-  return lines.join('\r\n') + '\r\n'
-}
-
-function csvCell (value: string | number | boolean | null): string {
-  if (value === null) return ''
-  const text = String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+    return COLUMNS.map((column) => cells[column])
+  }))
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CompareResult } from '../../server/compare/compare-service.ts'
-import { toCsv, toOpenData } from '../../server/compare/open-data.ts'
+import { openDataCsv, toOpenData } from '../../server/compare/open-data.ts'
 import { QUANTILE_METHOD } from '../../server/compare/quantile.ts'
 import { HOUR, T0 } from './fixtures.ts'
 
@@ -29,9 +29,9 @@ describe('toOpenData', () => {
 
 const HEADER = 'time,metric,unit,sector,bucket_ms,time_zone,k,p,quantile_method,members,suppressed,p10,p25,p50,p75,p90,mean,mean_low,mean_high'
 
-describe('toCsv', () => {
+describe('openDataCsv', () => {
   it('writes a header, k and p on every row, the member band, and empty cells for absent figures', () => {
-    expect(toCsv(toOpenData(result))).toBe([
+    expect(openDataCsv(toOpenData(result))).toBe([
       HEADER,
       '2024-01-01T00:00:00.000Z,water_volume,m³,aquaculture,3600000,Asia/Tokyo,3,10,hyndman-fan-7,,true,,,,,,,,',
       '2024-01-01T01:00:00.000Z,water_volume,m³,aquaculture,3600000,Asia/Tokyo,3,10,hyndman-fan-7,3–4,false,,,2.5,,,2.75,2.25,3.25',
@@ -41,13 +41,13 @@ describe('toCsv', () => {
   })
 
   it('leaves the sector empty for all sectors and writes only the header for no rows', () => {
-    expect(toCsv({ ...toOpenData(result), sector: null, rows: [] })).toBe(`${HEADER}\r\n`)
-    const line = toCsv({ ...toOpenData(result), sector: null }).split('\r\n')[1]
+    expect(openDataCsv({ ...toOpenData(result), sector: null, rows: [] })).toBe(`${HEADER}\r\n`)
+    const line = openDataCsv({ ...toOpenData(result), sector: null }).split('\r\n')[1]
     expect(line).toBe('2024-01-01T00:00:00.000Z,water_volume,m³,,3600000,Asia/Tokyo,3,10,hyndman-fan-7,,true,,,,,,,,')
   })
 
   it('quotes a cell holding a comma or a quote (RFC 4180)', () => {
-    const line = toCsv({ ...toOpenData(result), unit: 'kg, "dry"' }).split('\r\n')[1]
+    const line = openDataCsv({ ...toOpenData(result), unit: 'kg, "dry"' }).split('\r\n')[1]
     expect(line).toContain(',"kg, ""dry""",')
   })
 })

@@ -80,7 +80,7 @@ describe('member API', () => {
       { metric: 'power', unit: 'W', kind: 'gauge' }, { metric: 'temperature', unit: '°C', kind: 'gauge' }
     ])
     const csv = await t.api(`/api/me/readings.csv?from=${t0}&metric=power`, { token: a.member.accessKey })
-    expect(csv.body).toBe(`time,device,metric,value\n${new Date(t0 + HOUR).toISOString()},ryokan-a-d1,power,300\n${new Date(t0 + 30 * 60_000).toISOString()},ryokan-a-d1,power,200\n${new Date(t0).toISOString()},ryokan-a-d1,power,100\n`)
+    expect(csv.body).toBe(`time,device,metric,value\r\n${new Date(t0 + HOUR).toISOString()},ryokan-a-d1,power,300\r\n${new Date(t0 + 30 * 60_000).toISOString()},ryokan-a-d1,power,200\r\n${new Date(t0).toISOString()},ryokan-a-d1,power,100\r\n`)
   })
 
   it('validates query parameters', async () => {

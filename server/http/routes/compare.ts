@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { CompareService } from '../../compare/compare-service.ts'
 import { perValues } from '../../compare/normalize.ts'
-import { toCsv } from '../../compare/open-data.ts'
+import { openDataCsv } from '../../compare/open-data.ts'
 import { GRID_MS, GRID_SIZES } from '../../compare/release/local-grid.ts'
 import { TsudoiError } from '../../errors.ts'
 import { sectors } from '../../registry/sectors.ts'
@@ -68,7 +68,7 @@ export function compareRoutes (compare: CompareService) {
       if (format === 'json') return data
       return reply.header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="tsudoi-${data.metric}-${data.sector ?? 'all'}.csv"`)
-        .send(toCsv(data))
+        .send(openDataCsv(data))
     })
   }
 }

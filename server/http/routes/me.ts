@@ -6,6 +6,7 @@ import type { HttpContext } from '../context.ts'
 import { deviceCredentials } from '../device-credentials.ts'
 import { bucketSchema, resolveWindow, windowFields } from '../time-params.ts'
 import { withStatus } from './admin.ts'
+import { toCsv } from '../../domain/csv.ts'
 
 const DAY = 86_400_000
 const name = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/)
@@ -44,10 +45,9 @@ export async function meRoutes (app: FastifyInstance, ctx: HttpContext): Promise
   app.get('/api/me/readings.csv', async (request, reply) => {
     const member = ctx.auth.requireMember(request)
     const rows = await readings({ limit: '10000', ...(request.query as object) }, member.id)
-    const lines = rows.map((r) => `${new Date(r.time).toISOString()},${r.device},${r.metric},${r.value}`)
     return reply.header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="tsudoi-${member.id}.csv"`)
-      .send(['time,device,metric,value', ...lines].join('\n') + '\n')
+      .send(toCsv(['time', 'device', 'metric', 'value'], rows.map((r) => [new Date(r.time).toISOString(), r.device, r.metric, r.value])))
   })
 
   app.get('/api/me/series', async (request) => {
