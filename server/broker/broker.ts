@@ -83,6 +83,9 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     preConnect (client, packet, callback) {
       try {
         if (!wellFormedMqttString(packet.clientId)) return callback(malformed('the client id is not well-formed UTF-8 [MQTT-1.5.3]'), false)
+        if (packet.will != null && ((packet.will.qos as number) > 2 || !wellFormedMqttString(packet.will.topic))) {
+          return callback(malformed('the will has QoS 3 [MQTT-3.1.2-14] or a topic that is not well-formed UTF-8 [MQTT-1.5.3]'), false)
+        }
         if (packet.clientId === '') emptyClientIds.add(client)
       } catch (error) {
         failed('preConnect', error, client)

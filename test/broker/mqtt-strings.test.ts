@@ -55,5 +55,16 @@ for (const fastPath of ['on', 'off']) {
         expect([client.closed(), client.packets]).toEqual([true, []])
       }
     })
+
+    it('a will with QoS 3 [MQTT-3.1.2-14] or a will topic holding U+0000: closed without a CONNACK', async () => {
+      for (const [qos, topic] of [[3, `${own}/status`], [1, `${own}/sta\u0000tus`]] as const) {
+        const client = await openRaw({ tcp: t.hub.mqttPort })
+        const flags = 0xc2 | 0x04 | (qos << 3)
+        const body = Buffer.concat([field('MQTT'), Buffer.from([4, flags, 0, 60]), field('w'), field(topic), field('offline'), field(p.device.id), field(p.device.token)])
+        await client.write(packet(0x10, body))
+        await client.until(() => false)
+        expect([client.closed(), client.packets]).toEqual([true, []])
+      }
+    })
   })
 }
