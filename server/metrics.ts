@@ -18,7 +18,7 @@ export function createMetrics () {
     connectRefused: new Counter({ name: 'tsudoi_mqtt_connect_refused_total', help: 'CONNECTs refused, by reason', labelNames: ['code'], registers }),
     subscribeRefused: new Counter({ name: 'tsudoi_mqtt_subscribe_refused_total', help: 'Subscriptions refused by the ACL', registers }),
     // Limits before trust (docs/security.md): connections closed by the broker before or without a CONNACK.
-    connectionsDropped: new Counter({ name: 'tsudoi_mqtt_connections_dropped_total', help: 'MQTT connections closed by a limit, by reason (PACKET_TOO_LARGE, CONNECT_RATE_LIMITED)', labelNames: ['code'], registers }),
+    connectionsDropped: new Counter({ name: 'tsudoi_mqtt_connections_dropped_total', help: 'MQTT connections closed by a limit or a protocol violation, by reason (PACKET_TOO_LARGE, CONNECT_RATE_LIMITED, MALFORMED_PACKET)', labelNames: ['code'], registers }),
     handlerFailures: new Counter({ name: 'tsudoi_mqtt_handler_failures_total', help: 'Exceptions contained inside one broker hook or listener, by hook', labelNames: ['hook'], registers }),
     storeWriteSeconds: new Histogram({
       name: 'tsudoi_store_write_seconds', help: 'Duration of one group commit', registers,

@@ -79,7 +79,8 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
   }
 
   const broker = await Aedes.createBroker({
-    // [MQTT-3.1.3-8]: an empty client id needs a clean session; remember it for authenticate.
+    // What aedes does not check in a CONNECT; and [MQTT-3.1.3-8]: an empty client id needs a
+    // clean session, remembered for authenticate.
     preConnect (client, packet, callback) {
       try {
         if (!wellFormedMqttString(packet.clientId)) return callback(malformed('the client id is not well-formed UTF-8 [MQTT-1.5.3]'), false)
