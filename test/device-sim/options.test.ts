@@ -73,7 +73,7 @@ describe('the command line', () => {
   it('insists on what provisioning needs, and on credentials', () => {
     expect(issues({ provision: true })).toEqual([
       '--api: provisioning needs the hub\'s HTTP address (--api http://host:8080)',
-      '--admin-token: provisioning needs the organizer token (--admin-token or TSUDOI_ADMIN_TOKEN)'
+      '--admin-token: provisioning needs the organizer token (--admin-token, TSUDOI_ADMIN_TOKEN, or the hub\'s data/admin-token file in the folder it runs from)'
     ])
     expect(issues({})).toEqual(['--provision: devices need credentials: use --provision, or a --state file from an earlier --provision run'])
     expect(issues({ state: 's', interval: '1s', speed: 100 })).toEqual(['--interval: interval / speed is below 20 ms per device: raise --interval or lower --speed'])
