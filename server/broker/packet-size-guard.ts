@@ -54,9 +54,14 @@ function trustedLimit (type: number, limits: PacketLimits): number {
  * [MQTT-2.3.1]. Below that, mqtt-packet reads the packet id from whatever bytes follow in its
  * buffer — the next packet's, or none — so the same bytes would be read differently depending
  * on how TCP cut them. Such a packet is malformed [MQTT-3.4.1]; the connection is closed.
+ * SUBSCRIBE and UNSUBSCRIBE must also carry at least one topic filter [MQTT-3.8.3-3],
+ * [MQTT-3.10.3-2] of at least one character [MQTT-4.7.3-1] (its 2-byte length, and for
+ * SUBSCRIBE its options byte); aedes 1.2.0 answers an UNSUBSCRIBE with none instead of closing.
  */
 function trustedMinimum (type: number): number {
-  return (type >= 4 && type <= 8) || type === 10 ? 2 : 0
+  if (type === 8) return 2 + 2 + 1 + 1
+  if (type === 10) return 2 + 2 + 1
+  return type >= 4 && type <= 7 ? 2 : 0
 }
 
 /**
