@@ -62,13 +62,17 @@ export function compareApiSuite (name: string, env: () => Record<string, string>
       expect(b.body).toEqual(a.body)
     })
 
-    it('suppresses a sector below k, and the smallest other sector with it, saying only "suppressed"', async () => {
-      for (const sector of ['retail', 'office']) {
-        const response = await t.api(`/api/compare?metric=power&sector=${sector}&${window}`)
-        expect(response.body.buckets).toEqual([{ time: t0, suppressed: true }, { time: t0 + HOUR, suppressed: true }])
-      }
+    it('suppresses a sector below k, saying only "suppressed", and leaves it out of "all sectors"', async () => {
+      const retail = await t.api(`/api/compare?metric=power&sector=retail&${window}`)
+      expect(retail.body.buckets).toEqual([{ time: t0, suppressed: true }, { time: t0 + HOUR, suppressed: true }])
+      const office = await t.api(`/api/compare?metric=power&sector=office&${window}`)
+      expect(office.body.buckets[0]).toMatchObject({ members: 3, membersBand: '3–4' })
+      // "All sectors" holds the published sectors only (8 members, not 10): all − restaurants −
+      // offices is nobody, so nothing of the two shops can be subtracted out of it.
       const all = await t.api(`/api/compare?metric=power&sector=all&${window}`)
-      expect(all.body.buckets[0]).toMatchObject({ members: 10, membersBand: '10–19' })
+      const offices = [70, 80, 90].map((watts, i) => ({ member: `office-${i}`, value: watts }))
+      expect(all.body.buckets[0]).toEqual(cell(t0, [...restaurantValues(0), ...offices]))
+      expect(all.body.buckets[0]).toMatchObject({ members: 5, membersBand: '5–9' })
     })
 
     it('gives a member its own values unperturbed, with a percentile read off the release', async () => {
@@ -96,7 +100,9 @@ export function compareApiSuite (name: string, env: () => Record<string, string>
     it('counts the community and offers only comparisons that are shown', async () => {
       const response = await t.api('/api/community')
       expect(response.body).toMatchObject({ members: { total: 10, bySector: { office: 3, restaurant: 5 } }, k: 3 })
-      expect(response.body.comparable).toEqual([{ metric: 'power', sector: 'all', members: 10 }, { metric: 'power', sector: 'restaurant', members: 5 }])
+      expect(response.body.comparable).toEqual([
+        { metric: 'power', sector: 'all', members: 5 }, { metric: 'power', sector: 'office', members: 3 }, { metric: 'power', sector: 'restaurant', members: 5 }
+      ])
     })
 
     it('exports the same releases as open data', async () => {

@@ -19,6 +19,8 @@ const P = 0.10
 const t0 = Math.floor(Date.now() / HOUR) * HOUR - (HOURS + 1) * HOUR
 const times = Array.from({ length: HOURS }, (_, i) => t0 + i * HOUR)
 const SEATS = (i: number): number => 10 + 7 * i
+/** Members in "all sectors": restaurants, shops and factories — the lone office's sector is suppressed, so it is not in "all". */
+const IN_ALL = 15
 
 interface Actor { id: string, token: string, device: { id: string, token: string, topic: string }, seats: number, values: number[] }
 interface Estimate { attack: string, estimate: number, truth: number }
@@ -83,10 +85,12 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
       const r = restaurant.buckets[i]
       if (a.mean === undefined || r.mean === undefined) return
       // n_all·mean_all − n_restaurant·mean_restaurant − retail (published, or the colluders'
-      // own sum) − manufacturing (colluders: their true values) = the office member.
+      // own sum) − manufacturing (colluders: their true values) = the office member — if
+      // "all" held it. It is made of the published sectors only (docs/privacy.md), and the
+      // attacker, knowing the roster and that rule, counts the 15 it holds.
       const rest = retail.buckets[i].mean === undefined ? retailTrue(i) : 4 * retail.buckets[i].mean
       const manufacturing = community.get('manufacturing')!.reduce((sum, m) => sum + m.values[i]!, 0)
-      estimates.push({ attack: 'sector-vs-all', estimate: 16 * a.mean - 6 * r.mean - rest - manufacturing, truth: lone.values[i]! })
+      estimates.push({ attack: 'sector-vs-all', estimate: IN_ALL * a.mean - 6 * r.mean - rest - manufacturing, truth: lone.values[i]! })
     })
     expect(estimates.filter((e) => e.attack === 'sector-vs-all').length).toBeGreaterThan(HOURS / 2)
   })
@@ -136,7 +140,7 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
     const colluders = ['retail', 'manufacturing'].flatMap((sector) => community.get(sector)!)
     times.forEach((_, i) => {
       if (all.buckets[i].mean === undefined || restaurant.buckets[i].mean === undefined) return
-      const perSeat = 16 * all.buckets[i].mean - 6 * restaurant.buckets[i].mean - colluders.reduce((sum, a) => sum + a.values[i]! / a.seats, 0)
+      const perSeat = IN_ALL * all.buckets[i].mean - 6 * restaurant.buckets[i].mean - colluders.reduce((sum, a) => sum + a.values[i]! / a.seats, 0)
       estimates.push({ attack: 'per-seat', estimate: perSeat * lone.seats, truth: lone.values[i]! })
     })
   })
@@ -176,12 +180,14 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
 
   // The issue's target is ≥ 95 % of every attack's estimates off by p % or more, whatever
   // the hub's key. Measured over fresh keys (a new hub, a new random key each run), the
-  // attacks by fake members and by consent toggling met it every time (100 %); differencing
-  // with colluders (sector against all, per seat) and order statistics in a cohort of five did
-  // not: in some key draws 52–75 % of differencing estimates and 0–48 % of a quartile's were
-  // off by p % (docs/privacy.md, "Not met yet"). Those are printed below on every run, and
-  // asserted only where the mechanism holds for every key, so that this suite is a regression
-  // guard and not a coin toss; issue 13 stays open until they are asserted too.
+  // attacks by fake members and by consent toggling met it every time. Differencing now has
+  // nothing to subtract ("all sectors" is made of the published sectors only), yet its
+  // estimates — which no longer depend on the target — still land within p % in up to 23 %
+  // of hours for some keys; and order statistics in a cohort of five put 0–48 % of a
+  // quartile's estimates off by p % in some draws (docs/privacy.md, "Not met yet"). Those are
+  // printed below on every run and asserted only where the mechanism holds for every key, so
+  // that this suite is a regression guard and not a coin toss; issue 13 stays open until they
+  // are asserted too.
   it('keeps ≥ 95 % of the fake-member and consent estimates off by p % or more, and their long-run means', () => {
     const byAttack = new Map<string, number[]>()
     for (const e of estimates) byAttack.set(e.attack, [...(byAttack.get(e.attack) ?? []), error(e)])

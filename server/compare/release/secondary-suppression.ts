@@ -3,13 +3,13 @@ import { type CellId, type Contribution, type Release, type ReleaseParams, relea
 // τ-ARGUS' two steps for one family of nested cohorts — the community ("all") and its
 // sectors, or a workshop and its sectors — in one bucket:
 // - primary: a cohort with fewer than k members is suppressed (release-cell.ts);
-// - secondary: the parent minus the published children is the union of the suppressed
-//   children, so that union must itself hold k or more members. While it holds fewer (but
-//   some), the smallest published child is suppressed as well — unless only one child is
-//   left published: then the parent goes instead, as it would show little more than that
-//   child (a ryokan pair beside five restaurants hides "all sectors", not the restaurants).
-//   A hidden cell can then never be derived from published ones: the parent is the only
-//   figure that spans several children.
+// - secondary: the parent is made only from the children that are themselves published, so
+//   the parent minus the published children is nobody. (Hiding further children until the
+//   hidden ones held k members, as before, left their union derivable: members colluding
+//   with that union subtracted their own values and read the small sector's member within
+//   p % in up to half the buckets — docs/privacy.md, "Not met yet".) A parent that would show
+//   only one published child is suppressed: it would repeat that child. When no child is
+//   published, nothing can be subtracted: the parent holds all its members (k applies).
 // Children with no member at all are not cells: they hide nobody and are not released.
 
 export interface Family {
@@ -22,28 +22,15 @@ export function releaseFamily (cell: CellId, family: Family, params: ReleasePara
   const children = family.children
     .map(({ cohort, contributions }) => ({ cohort, contributions, members: new Set(contributions.map((c) => c.member)) }))
     .filter((child) => child.members.size > 0)
-  const hidden = new Set<string>()
-  const isHidden = new Set<string>()
-  for (const child of children) {
-    if (child.members.size < params.k) {
-      isHidden.add(child.cohort)
-      for (const member of child.members) hidden.add(member)
-    }
-  }
-  // Smallest first, then by name, so the choice is deterministic for a given family.
-  const published = children.filter((child) => !isHidden.has(child.cohort))
-    .sort((a, b) => a.members.size - b.members.size || a.cohort.localeCompare(b.cohort))
-  while (hidden.size > 0 && hidden.size < params.k && published.length > 1) {
-    const next = published.shift()!
-    isHidden.add(next.cohort)
-    for (const member of next.members) hidden.add(member)
-  }
-  const parentHidden = hidden.size > 0 && hidden.size < params.k
-
+  const published = children.filter((child) => child.members.size >= params.k)
   const releases = new Map<string, Release>()
-  releases.set(family.parent.cohort, parentHidden ? suppressed(cell.time) : releaseCell(cell, family.parent.contributions, params))
+  // Every child published, or none (nothing to subtract from the parent): all its members.
+  const whole = published.length === children.length || published.length === 0
+  releases.set(family.parent.cohort, whole
+    ? releaseCell(cell, family.parent.contributions, params)
+    : published.length > 1 ? releaseCell(cell, published.flatMap((child) => child.contributions), params) : suppressed(cell.time))
   for (const child of children) {
-    releases.set(child.cohort, isHidden.has(child.cohort) ? suppressed(cell.time) : releaseCell(cell, child.contributions, params))
+    releases.set(child.cohort, child.members.size >= params.k ? releaseCell(cell, child.contributions, params) : suppressed(cell.time))
   }
   return releases
 }
