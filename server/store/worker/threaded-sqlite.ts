@@ -21,7 +21,8 @@ export class ThreadedSqliteStore implements ReadingStore {
   private readonly reader: SqliteReadingStore
   private writer: WorkerChannel<WriterRequest> | undefined
   private starting: Promise<WorkerChannel<WriterRequest>> | undefined
-  private lastStart = Number.NEGATIVE_INFINITY
+  /** When the writer was last started again after dying (the first start at open() does not count). */
+  private lastRestart = Number.NEGATIVE_INFINITY
   private seriesNumbers = new SeriesNumbers()
   private readonly failureListeners: Array<(worker: string, error: Error) => void> = []
 
@@ -53,20 +54,21 @@ export class ThreadedSqliteStore implements ReadingStore {
   /**
    * The writer thread, started again if it died (issue 12, item 10): what it held when it
    * died was refused, so those PUBACKs never went and the devices resend; the new thread
-   * learns series numbers afresh. At most one start a second: a thread that dies at every
-   * start (a full disk) fails each commit loudly instead of spinning.
+   * learns series numbers afresh. The first restart is at once, however soon after open();
+   * then at most one a second: a thread that dies at every start (a full disk) fails each
+   * commit loudly instead of spinning.
    */
   private async liveWriter (): Promise<WorkerChannel<WriterRequest>> {
     if (this.writer !== undefined && !this.writer.failed) return this.writer
     if (this.starting !== undefined) return await this.starting
-    if (this.clock() - this.lastStart < RESTART_AFTER_MS) {
+    if (this.clock() - this.lastRestart < RESTART_AFTER_MS) {
       throw new TsudoiError('STORE_UNAVAILABLE', 'the store writer stopped and was restarted less than a second ago')
     }
+    this.lastRestart = this.clock()
     return await this.startWriter()
   }
 
   private async startWriter (): Promise<WorkerChannel<WriterRequest>> {
-    this.lastStart = this.clock()
     this.starting = WorkerChannel.start<WriterRequest>(siblingModule('./writer', import.meta.url), this.options, 'store writer')
     try {
       const writer = await this.starting
