@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
@@ -60,7 +60,10 @@ describe('packet sizes are limited while framing', () => {
     q = await provision(slow, 'limits', 'retail')
     r = await provision(tlsHub, 'limits', 'retail')
   })
-  afterAll(async () => { await Promise.all([t?.stop(), slow?.stop(), tlsHub?.stop()]) })
+  afterAll(async () => {
+    await Promise.all([t?.stop(), slow?.stop(), tlsHub?.stop()])
+    rmSync(dir, { recursive: true, force: true }) // the private key must not outlive the test
+  })
 
   let r: Provisioned
   const transports = (): Array<[string, Transport, Provisioned]> => [

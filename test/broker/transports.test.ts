@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mqtt from 'mqtt'
@@ -45,7 +45,10 @@ describe('MQTT over TLS', () => {
     t = await startTestHub({ TSUDOI_TLS_CERT: cert, TSUDOI_TLS_KEY: key, TSUDOI_MQTTS_PORT: '0' })
     p = await provision(t, 'tls-shop', 'retail')
   })
-  afterAll(async () => { await t?.stop() })
+  afterAll(async () => {
+    await t?.stop()
+    rmSync(dir, { recursive: true, force: true }) // the private key must not outlive the test
+  })
 
   it('accepts a device over MQTTS with the same identity rules', async () => {
     expect(t.hub.mqttsUrl).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/)
