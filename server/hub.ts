@@ -5,6 +5,8 @@ import { CompareService } from './compare/compare-service.ts'
 import { perturbationParams } from './compare/release/perturbation.ts'
 import { Releaser } from './compare/releaser.ts'
 import { ReleaseStore } from './store/release-store.ts'
+import { InfluxReleaseArchive } from './store/influx-release-archive.ts'
+import { influxOptionsFrom } from './store/influx.ts'
 import type { FastifyInstance } from 'fastify'
 import { resolveAdminToken } from './admin-token.ts'
 import { createBroker } from './broker/broker.ts'
@@ -69,11 +71,16 @@ export function createHub (config: Config, options: HubOptions = {}) {
     metrics.backpressureSeconds.inc(stats.waitedSeconds)
   })
   // Comparisons are served from releases made once per closed bucket (docs/privacy.md).
-  const releases = new ReleaseStore(join(config.TSUDOI_DATA_DIR, 'releases.db'))
+  const releases = new ReleaseStore(join(config.TSUDOI_DATA_DIR, 'releases.db'), { archived: config.INFLUX_URL !== undefined })
+  // InfluxDB mode: every release is also kept in InfluxDB, and restored from it before any pass.
+  const releaseArchive = config.INFLUX_URL === undefined
+    ? undefined
+    : new InfluxReleaseArchive({ influx: influxOptionsFrom(config), releases, log: child(root, 'releases') })
   let privacySecret = ''
   const releaser = new Releaser({
     store, releases, members: () => registry.members(), timeZone: config.TSUDOI_TIMEZONE, graceMs: config.TSUDOI_RELEASE_GRACE, clock,
     log: child(root, 'releases'),
+    ...(releaseArchive === undefined ? {} : { ready: () => releaseArchive.restored() }),
     params: () => ({ k: config.TSUDOI_K_ANONYMITY, secret: privacySecret, perturbation: perturbationParams(config.TSUDOI_PRIVACY_P) })
   })
   const compare = new CompareService({
@@ -115,6 +122,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     activity,
     workshopExpiry,
     releaser,
+    releaseArchive,
     get adminToken (): string { return admin.token },
     get adminTokenGenerated (): boolean { return admin.generated },
     get mqttPort (): number { return tcp?.port ?? 0 },
@@ -136,6 +144,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
       admin = resolveAdminToken(config.TSUDOI_DATA_DIR, config.TSUDOI_ADMIN_TOKEN)
       await store.open()
       releases.open()
+      releaseArchive?.start()
       privacySecret = storedSecret(registry, 'privacy_secret')
       // Not awaited: InfluxDB may be down at start (readings then wait in the durable queue).
       // The embedded store answers before the broker listens.
@@ -164,7 +173,9 @@ export function createHub (config: Config, options: HubOptions = {}) {
       httpPort = (http.server.address() as { port: number }).port
       ws = attachWebSocket(broker, http.server, MQTT_WS_PATH)
       workshopExpiry.start()
-      releaser.start()
+      // A pass before the archived releases are restored would recompute them: wait for that.
+      if (releaseArchive === undefined) releaser.start()
+      else releaseArchive.restored().then(() => releaser.start(), () => {})
       flushTimer = setInterval(flushLastSeen, LAST_SEEN_FLUSH_MS)
       flushTimer.unref()
       log.info({ mqtt: hub.mqttUrl, ws: hub.wsUrl, http: hub.httpUrl, store: store.kind }, 'hub started')
@@ -173,6 +184,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     async stop (): Promise<void> {
       clearInterval(flushTimer)
       workshopExpiry.stop()
+      await releaseArchive?.stop()
       await releaser.stop()
       await ws?.close()
       await tcp?.close()

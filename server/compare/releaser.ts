@@ -31,6 +31,8 @@ export interface ReleaserOptions {
   clock: () => number
   log?: Log
   intervalMs?: number
+  /** Awaited before each pass: in InfluxDB mode, until the archived releases are restored (store/influx-release-archive.ts). */
+  ready?: () => Promise<void>
 }
 
 export class Releaser {
@@ -66,6 +68,7 @@ export class Releaser {
 
   private async pass (): Promise<number> {
     const { store, releases, timeZone, graceMs, clock } = this.options
+    await this.options.ready?.()
     const now = clock()
     const from = Math.floor((now - RELEASE_LOOKBACK_MS) / HOUR) * HOUR
     const to = Math.floor(now / HOUR) * HOUR + HOUR
