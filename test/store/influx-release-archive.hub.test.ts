@@ -142,27 +142,31 @@ describe.skipIf(!available)('releases archived in InfluxDB', () => {
 
 describe.skipIf(!available)('releases made while InfluxDB is down', () => {
   const database = 'release_outage'
+  const env = (influxd: Influxd) => ({ INFLUX_URL: influxd.url, INFLUX_DATABASE: database, TSUDOI_RELEASE_GRACE: '0s' })
+  const t0 = Math.floor((Date.now() - 4 * HOUR) / HOUR) * HOUR
+  const views = [`metric=power&sector=restaurant&from=${t0}&to=${t0 + 2 * HOUR}&bucket=1h`, `metric=power&from=${t0}&to=${t0 + 2 * HOUR}&bucket=1h`]
   let influxd: Influxd
   let t: TestHub
+  let restarted: Hub | undefined
   let readingsDir: string
+  // Readings in the embedded store, so the releaser can run while influxd is down: in InfluxDB
+  // mode that happens when InfluxDB goes away between the releaser's read and the archive's write.
+  const readings = () => new ThreadedSqliteStore({ file: join(readingsDir, 'readings.db'), synchronous: 'normal' })
 
   beforeAll(async () => {
     influxd = await startInfluxd()
-    // Readings in the embedded store, so the releaser can run while influxd is down: in InfluxDB
-    // mode that happens when InfluxDB goes away between the releaser's read and the archive's write.
     readingsDir = mkdtempSync(join(tmpdir(), 'tsudoi-test-readings-'))
-    const store = new ThreadedSqliteStore({ file: join(readingsDir, 'readings.db'), synchronous: 'normal' })
-    t = await startTestHub({ INFLUX_URL: influxd.url, INFLUX_DATABASE: database, TSUDOI_RELEASE_GRACE: '0s' }, { store })
+    t = await startTestHub(env(influxd), { store: readings() })
     await t.hub.releaseArchive!.restored()
   })
   afterAll(async () => {
+    await restarted?.stop()
     await t?.stop()
     await influxd?.dispose()
     rmSync(readingsDir, { recursive: true, force: true })
   })
 
   it('serves the releases at once and writes them to InfluxDB once it is back', async () => {
-    const t0 = Math.floor((Date.now() - 4 * HOUR) / HOUR) * HOUR
     await publishRestaurants(t, t0)
     await influxd.stop()
     expect(await t.hub.releaser.runOnce()).toBeGreaterThan(0)
@@ -177,5 +181,19 @@ describe.skipIf(!available)('releases made while InfluxDB is down', () => {
     expect(await archivedBuckets(influxd, database)).toEqual(localBuckets(t.dataDir))
     expect(t.hub.releaseArchive!.status()).toMatchObject({ unarchived: 0, refused: 0, failures: expect.any(Number) })
     expect(t.hub.releaseArchive!.status().failures).toBeGreaterThan(0)
+  })
+
+  it('does not release before the archive is restored, when InfluxDB is down at a restart', async () => {
+    // Needs the releases of the test above, archived.
+    const original = await Promise.all(views.map((view) => text(t.hub, `/api/compare?${view}`)))
+    expect((await t.admin('/api/admin/members/resto-3', { sharing: false }, 'PATCH')).status).toBe(200)
+    await t.hub.stop()
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(t.dataDir, `releases.db${suffix}`), { force: true })
+    await influxd.stop()
+    restarted = await hubOn(t.dataDir, env(influxd), { store: readings() })
+    // Whenever this pass gets to run, what it leaves served must be the original releases.
+    const served = restarted.releaser.runOnce().then(() => Promise.all(views.map((view) => text(restarted!, `/api/compare?${view}`))))
+    await influxd.start()
+    expect(await served).toEqual(original)
   })
 })
