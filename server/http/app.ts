@@ -7,6 +7,8 @@ import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { HttpContext } from './context.ts'
 import { errorHandler } from './error-handler.ts'
+import { apiDocs } from './api-docs.ts'
+import { serializerCompiler, validatorCompiler } from './zod-compilers.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { healthRoutes } from './routes/health.ts'
 import { meRoutes } from './routes/me.ts'
@@ -35,6 +37,10 @@ export async function buildHttpApp (ctx: HttpContext, sessionSecret: string, ext
     trustProxy: ctx.config.TSUDOI_TRUST_PROXY
   })
   app.setErrorHandler(errorHandler)
+  // Schema-first routes: each declares its zod schemas (server/api-schemas/); Fastify validates
+  // the request and encodes the answer through them, and the OpenAPI document is made from them.
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -53,6 +59,8 @@ export async function buildHttpApp (ctx: HttpContext, sessionSecret: string, ext
   })
   await app.register(cookie, { secret: sessionSecret })
   await app.register(rateLimit, { global: false })
+  // Before the routes: @fastify/swagger collects every route registered after it.
+  await apiDocs(app)
   for (const routes of [...routeModules, ...extraRoutes]) {
     await app.register(async (scope) => routes(scope, ctx))
   }

@@ -1,31 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { communitySchema, compareQuery, compareSchema, openDataQuery, openDataSchema } from '../../api-schemas/index.ts'
 import type { CompareService } from '../../compare/compare-service.ts'
-import { perValues } from '../../compare/normalize.ts'
 import { openDataCsv } from '../../compare/open-data.ts'
-import { GRID_MS, GRID_SIZES } from '../../compare/release/local-grid.ts'
 import { TsudoiError } from '../../errors.ts'
-import { sectors } from '../../registry/sectors.ts'
-import { parse } from '../../validation.ts'
+import { security } from '../api-docs.ts'
 import type { HttpContext } from '../context.ts'
-import { resolveWindow, windowFields } from '../time-params.ts'
+import { errorResponses } from '../error-responses.ts'
+import { resolveWindow } from '../time-params.ts'
 
 const DAY = 86_400_000
+const community = { tags: ['community'], security: security.optional }
 
 /**
  * Protected comparisons (docs/privacy.md): only stored releases leave the server. A
  * member's key adds its own line (`me`); nothing else is personal.
  */
 export function compareRoutes (compare: CompareService) {
-  return async function routes (app: FastifyInstance, ctx: HttpContext): Promise<void> {
-    const query = z.object({
-      metric: z.string().min(1),
-      sector: z.enum([...sectors, 'all']).optional(),
-      ...windowFields(ctx.clock),
-      // The release grid only (docs/privacy.md): any other size would be a new cut of the data.
-      bucket: z.enum(GRID_SIZES, 'bucket must be 1h, 1d or 1w').default('1h').transform((size) => GRID_MS[size]),
-      per: z.enum(perValues).optional()
-    })
+  return async function routes (scope: FastifyInstance, ctx: HttpContext): Promise<void> {
+    const app = scope.withTypeProvider<ZodTypeProvider>()
 
     /** The caller's member id, or undefined for the community view; refuses strangers when comparisons are not public. */
     const callerOf = (request: FastifyRequest): string | undefined => {
@@ -36,19 +30,23 @@ export function compareRoutes (compare: CompareService) {
       }
       return undefined
     }
+    // Before validation: with TSUDOI_PUBLIC_COMPARISONS=off a stranger gets 401 whatever the query.
+    app.addHook('preValidation', async (request) => { callerOf(request) })
 
-    const request = (raw: unknown) => {
-      const q = parse(query, raw)
-      const { from, to } = resolveWindow(q, ctx.clock, DAY)
-      return { metric: q.metric, sector: q.sector === 'all' ? undefined : q.sector, from, to, bucketMs: q.bucket, per: q.per }
-    }
+    const window = (q: { from?: number, to?: number }) => resolveWindow(q, ctx.clock, DAY)
 
-    app.get('/api/compare', async (req) => {
+    app.get('/api/compare', {
+      schema: { ...community, summary: 'A metric\'s releases for a sector or all, and the signed-in member\'s own line', querystring: compareQuery(ctx.clock), response: { 200: compareSchema, ...errorResponses } }
+    }, async (req) => {
       const caller = callerOf(req)
-      return compare.compare({ ...request(req.query), caller })
+      const q = req.query
+      const { from, to } = window(q)
+      return compare.compare({ metric: q.metric, sector: q.sector === 'all' ? undefined : q.sector, from, to, bucketMs: q.bucket, per: q.per, caller })
     })
 
-    app.get('/api/community', async (req) => {
+    app.get('/api/community', {
+      schema: { ...community, summary: 'Members by sector and the comparable metrics', response: { 200: communitySchema, ...errorResponses } }
+    }, async (req) => {
       callerOf(req)
       const overview = await compare.community()
       return {
@@ -60,12 +58,22 @@ export function compareRoutes (compare: CompareService) {
       }
     })
 
-    app.get('/api/open-data', async (req, reply) => {
+    app.get('/api/open-data', {
+      schema: {
+        ...community,
+        summary: 'The community\'s released buckets as open data (JSON or CSV)',
+        querystring: openDataQuery(ctx.clock),
+        response: {
+          200: { description: 'the released buckets', content: { 'application/json': { schema: openDataSchema }, 'text/csv': { schema: z.string() } } },
+          ...errorResponses
+        }
+      }
+    }, async (req, reply) => {
       callerOf(req)
-      const { format } = parse(z.object({ format: z.enum(['csv', 'json']).default('json') }), { format: (req.query as Record<string, unknown>).format })
-      const { per: _per, ...rest } = request({ ...(req.query as object), format: undefined })
-      const data = await compare.openData(rest)
-      if (format === 'json') return data
+      const q = req.query
+      const { from, to } = window(q)
+      const data = await compare.openData({ metric: q.metric, sector: q.sector === 'all' ? undefined : q.sector, from, to, bucketMs: q.bucket })
+      if (q.format === 'json') return data
       return reply.header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="tsudoi-${data.metric}-${data.sector ?? 'all'}.csv"`)
         .send(openDataCsv(data))

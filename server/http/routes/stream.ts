@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { security } from '../api-docs.ts'
 import type { HttpContext } from '../context.ts'
 
 const COMMUNITY_EVERY_MS = 5000
@@ -18,7 +20,14 @@ export const MAX_BUFFERED_BYTES = 1024 * 1024
  * readings never enter this stream (the filter is by the member the session belongs to).
  */
 export async function streamRoutes (app: FastifyInstance, ctx: HttpContext): Promise<void> {
-  app.get('/api/stream', async (request, reply) => {
+  app.get('/api/stream', {
+    schema: {
+      tags: ['member', 'community'],
+      summary: 'Server-Sent Events: the signed-in member\'s readings, device status and refusals; community counters for everyone',
+      security: security.optional,
+      response: { 200: { description: 'events reading, device, refusal, community (docs/api.md, "Live stream")', content: { 'text/event-stream': { schema: z.string() } } } }
+    }
+  }, async (request, reply) => {
     const caller = ctx.auth.caller(request)
     const memberId = caller.role === 'member' ? caller.member.id : undefined
     reply.hijack()
