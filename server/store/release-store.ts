@@ -3,9 +3,11 @@ import type { Release } from '../compare/release/release-cell.ts'
 import { ensurePrivateDatabaseFile } from '../private-files.ts'
 
 // Where protected comparison releases live (docs/privacy.md): one SQLite file beside the
-// registry, in both store modes. A release is written once and never replaced — every write
-// is INSERT OR IGNORE — because recomputing a past bucket is what let an observer subtract
-// a member that withdrew consent (issue 13).
+// registry, in both store modes — the index every view reads; in InfluxDB mode InfluxDB keeps
+// the durable copy (influx-release-archive.ts). A release is written once and never replaced —
+// every write is INSERT OR IGNORE, restore() alone takes the archived original over a copy —
+// because recomputing a past bucket is what let an observer subtract a member that withdrew
+// consent (issue 13).
 //
 // - `release`: one row per cell (series, size, normalisation, cohort, bucket), the release as JSON.
 // - `released_bucket`: the buckets already released, whatever their cohorts: never reopened.
