@@ -52,7 +52,7 @@ export function toOpenData (result: Omit<CompareResult, 'me'>): OpenData {
       suppressed: false,
       p10: bucket.p10 ?? null,
       p25: bucket.p25 ?? null,
-      p50: bucket.p50,
+      p50: bucket.p50 ?? null,
       p75: bucket.p75 ?? null,
       p90: bucket.p90 ?? null,
       mean: bucket.mean,

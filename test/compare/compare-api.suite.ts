@@ -75,13 +75,16 @@ export function compareApiSuite (name: string, env: () => Record<string, string>
       expect(all.body.buckets[0]).toMatchObject({ members: 5, membersBand: '5–9' })
     })
 
-    it('gives a member its own values unperturbed, with a percentile read off the release', async () => {
+    it('gives a member its own values unperturbed, and its standing against the published mean (five members: no quantile)', async () => {
       const response = await t.api(`/api/compare?metric=power&sector=restaurant&${window}`, { token: restaurants[3]!.member.accessKey })
       expect(response.body.me.points).toEqual([
-        { time: t0, value: 400, percentile: expect.any(Number) },
-        { time: t0 + HOUR, value: 800, percentile: expect.any(Number) }
+        { time: t0, value: 400, percentile: null },
+        { time: t0 + HOUR, value: 800, percentile: null }
       ])
-      expect(response.body.me.summary).toMatchObject({ buckets: 2, peers: 5, value: 600 })
+      const published = (response.body.buckets[0].mean + response.body.buckets[1].mean) / 2
+      expect(response.body.me.summary).toEqual({
+        buckets: 2, peers: 5, value: 600, percentile: null, lowerThan: null, versusMean: Math.round(1000 * (600 / published - 1)) / 10
+      })
     })
 
     it('normalizes per seat with the members\' same factors', async () => {

@@ -43,7 +43,8 @@ describe('CompareService, served from releases', () => {
     })
     const release = shown(result.buckets[0])
     expect(release).toMatchObject({ time: T0, members: 3, membersBand: '3–4' })
-    expect(Object.keys(release).sort()).toEqual(['mean', 'meanInterval', 'members', 'membersBand', 'p50', 'time'])
+    // Four members: the mean and its interval, no median (quantiles from 10 members).
+    expect(Object.keys(release).sort()).toEqual(['mean', 'meanInterval', 'members', 'membersBand', 'time'])
     expect(release.mean).not.toBe(25)
     expect(release.meanInterval[0]).toBeLessThan(release.mean)
   })
@@ -84,18 +85,19 @@ describe('CompareService, served from releases', () => {
     }
   })
 
-  it('gives the caller its own values unperturbed, and a percentile read off the release', async () => {
+  it('gives the caller its own values unperturbed, and its standing against the published mean (no quantile under 10)', async () => {
     f.clock.set(T0 + 2 * HOUR)
     await f.releaser.runOnce()
     const result = await f.service.compare({ ...WINDOW, caller: 'r3' })
-    expect(result.me?.points).toEqual([{ time: T0, value: 30, percentile: expect.any(Number) }])
-    // r1 is alone with r2 at T1: its own value is shown, with no percentile (suppressed there).
+    expect(result.me?.points).toEqual([{ time: T0, value: 30, percentile: null }])
+    // r1 is alone with r2 at T1: its own value is shown, compared only where the release is.
     expect((await f.service.compare({ ...WINDOW, caller: 'r1' })).me?.points).toEqual([
-      { time: T0, value: 10, percentile: expect.any(Number) }, { time: T1, value: 11, percentile: null }
+      { time: T0, value: 10, percentile: null }, { time: T1, value: 11, percentile: null }
     ])
-    expect(result.me?.summary).toMatchObject({ buckets: 1, peers: 3 })
+    const published = shown(result.buckets[0]).mean
+    expect(result.me?.summary).toEqual({ buckets: 1, peers: 3, value: 30, percentile: null, lowerThan: null, versusMean: Math.round(1000 * (30 / published - 1)) / 10 })
     const quiet = await f.service.compare({ ...WINDOW, caller: 'quiet' })
-    expect(quiet.me?.points).toEqual([{ time: T0, value: 25, percentile: expect.any(Number) }])
+    expect(quiet.me?.points).toEqual([{ time: T0, value: 25, percentile: null }])
   })
 
   it('gives the caller its own line beside its own sector or all sectors only', async () => {

@@ -6,15 +6,15 @@ import { niceTimeTicks } from '../../dashboard/src/charts/time-axis.ts'
 import { standingSentence } from '../../dashboard/src/pages/compare-summary.ts'
 
 const H = 3_600_000
-// Shapes as the hub's releases have them (server/compare/release/release-cell.ts): a band
-// from k gives a median, from 5 quartiles; suppressed and pending buckets say only that.
+// Shapes as the hub's releases have them (server/compare/release/release-cell.ts): from k a
+// mean and its interval, from 10 the median and quartiles; suppressed and pending buckets say only that.
 const comparison: Comparison = {
   metric: 'power',
   k: 3,
   buckets: [
     { time: 0, suppressed: true },
-    { time: H, members: 3, membersBand: '3–4', p50: 10, mean: 11, meanInterval: [9, 13] },
-    { time: 2 * H, members: 5, membersBand: '5–9', p25: 8, p50: 10, p75: 12, mean: 10, meanInterval: [9, 11] },
+    { time: H, members: 3, membersBand: '3–4', mean: 11, meanInterval: [9, 13] },
+    { time: 2 * H, members: 10, membersBand: '10–19', p25: 8, p50: 10, p75: 12, mean: 10, meanInterval: [9, 11] },
     { time: 3 * H, suppressed: true },
     { time: 4 * H, pending: true }
   ],
@@ -25,8 +25,9 @@ describe('band chart data', () => {
   it('turns suppressed buckets into gaps in every series and keeps the member\'s own points', () => {
     expect(bandSeries(comparison)).toEqual({
       p25: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 8 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
-      p50: [{ x: 0, y: null }, { x: H, y: 10 }, { x: 2 * H, y: 10 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
+      p50: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 10 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
       p75: [{ x: 0, y: null }, { x: H, y: null }, { x: 2 * H, y: 12 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
+      mean: [{ x: 0, y: null }, { x: H, y: 11 }, { x: 2 * H, y: 10 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
       me: [{ x: 0, y: 7 }, { x: 2 * H, y: 9 }],
       meanLow: [{ x: 0, y: null }, { x: H, y: 9 }, { x: 2 * H, y: 9 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }],
       meanHigh: [{ x: 0, y: null }, { x: H, y: 13 }, { x: 2 * H, y: 11 }, { x: 3 * H, y: null }, { x: 4 * H, y: null }]
@@ -34,7 +35,12 @@ describe('band chart data', () => {
   })
 
   it('states the facts the text summary gives: bands, and pending buckets not counted as gaps', () => {
-    expect(bandFacts(comparison)).toEqual({ total: 4, suppressed: 2, latestMembers: '5–9', maxMembers: '5–9', latest: { p50: 10, p25: 8, p75: 12 } })
+    expect(bandFacts(comparison)).toEqual({
+      total: 4, suppressed: 2, latestMembers: '10–19', maxMembers: '10–19', latest: { mean: 10, meanLow: 9, meanHigh: 11, p50: 10, p25: 8, p75: 12 }
+    })
+    // A small cohort's latest bucket: its mean and interval, no median.
+    const small = { buckets: comparison.buckets.slice(0, 2) }
+    expect(bandFacts(small)).toEqual({ total: 2, suppressed: 1, latestMembers: '3–4', maxMembers: '3–4', latest: { mean: 11, meanLow: 9, meanHigh: 13 } })
     expect(bandFacts({ buckets: [{ time: 0, suppressed: true }] })).toEqual({ total: 1, suppressed: 1, latestMembers: '0', maxMembers: '0' })
   })
 })
@@ -48,6 +54,13 @@ describe('standing sentence', () => {
     const higher = { ...comparison, me: { ...comparison.me!, summary: { lowerThan: 20 } } }
     expect(standingSentence(higher, 'power', '飲食店')).toBe('この期間、同業の飲食店の 80% より電力使用量が多い')
     expect(standingSentence(higher, 'power', undefined)).toBe('この期間、参加事業者の 80% より電力使用量が多い')
+  })
+
+  it('compares with the published mean where the cohort publishes no quantile (fewer than 10 members)', () => {
+    const small = (versusMean: number | null) => ({ ...comparison, me: { ...comparison.me!, summary: { lowerThan: null, percentile: null, versusMean } } })
+    expect(standingSentence(small(23.4), 'power', '飲食店')).toBe('この期間、電力使用量は同業の飲食店の平均より 23% 多い')
+    expect(standingSentence(small(-8.6), 'power', undefined)).toBe('この期間、電力使用量は参加事業者の平均より 9% 少ない')
+    expect(standingSentence(small(null), 'power', '飲食店')).toBe('この期間は比べられるだけのデータがありません。')
   })
 
   it('says nothing for a visitor, and "not enough data" when nothing was compared', () => {

@@ -11,7 +11,7 @@ import { createHub } from '../../server/hub.ts'
 // A real hub with a small community, for the dashboard's browser tests:
 // - five restaurants (floor area and seats given): rest-1 … rest-5. rest-3…5 reported only in
 //   the last 12 hours, so the first 12 hours of the restaurant comparison have 2 members and
-//   are suppressed, the last 12 have 5 (median and quartiles);
+//   are suppressed, the last 12 have 5 (a mean and its interval: no median under 10 members);
 // - two ryokan (accommodation): never k members, so every accommodation bucket is suppressed,
 //   and in the last 12 hours "all sectors" too (secondary suppression: all − restaurants
 //   would be the two ryokan); in the first 12, "all" holds 4 and is shown.
@@ -195,14 +195,14 @@ export async function screenshot (page: Page, name: string): Promise<void> {
 export const noHorizontalScroll = (page: Page): Promise<boolean> =>
   page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)
 
-/** Pixels of a canvas close to an RGB colour: proof a line was actually drawn. */
-export const pixelsOfColour = (page: Page, selector: string, rgb: [number, number, number]): Promise<number> =>
-  page.locator(selector).first().evaluate((canvas, [r, g, b]) => {
+/** Pixels of a canvas close to an RGB colour (each channel within `tolerance`): proof a line was actually drawn. */
+export const pixelsOfColour = (page: Page, selector: string, rgb: [number, number, number], tolerance = 30): Promise<number> =>
+  page.locator(selector).first().evaluate((canvas, [r, g, b, tolerance]: [number, number, number, number]) => {
     const c = canvas as HTMLCanvasElement
     const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
     let n = 0
     for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i]! - r) < 30 && Math.abs(data[i + 1]! - g) < 30 && Math.abs(data[i + 2]! - b) < 30 && data[i + 3]! > 200) n++
+      if (Math.abs(data[i]! - r) < tolerance && Math.abs(data[i + 1]! - g) < tolerance && Math.abs(data[i + 2]! - b) < tolerance && data[i + 3]! > 200) n++
     }
     return n
-  }, rgb)
+  }, [...rgb, tolerance] as [number, number, number, number])

@@ -77,7 +77,8 @@ describe('workshop onboarding', () => {
     }
     await t.hub.releaser.runOnce()
     const room = await t.api('/api/compare?metric=co2&sector=office&from=-1h&bucket=1h', { token: attendees[0].member.accessKey })
-    expect(room.body.buckets[0]).toMatchObject({ members: 3, membersBand: '3–4', p50: expect.any(Number) })
+    expect(room.body.buckets[0]).toMatchObject({ members: 3, membersBand: '3–4', mean: expect.any(Number), meanInterval: [expect.any(Number), expect.any(Number)] })
+    expect(room.body.buckets[0].p50).toBeUndefined()
     const community = await t.api('/api/compare?metric=co2&sector=office&from=-1h&bucket=1h')
     expect(community.body.buckets[0]).toEqual({ time: room.body.buckets[0].time, suppressed: true })
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { perturbationParams } from '../../server/compare/release/perturbation.ts'
+import { releaseCell } from '../../server/compare/release/release-cell.ts'
 import { type TestHub, connectDevice, provision, startTestHub } from '../helpers/hub.ts'
 import { simulatedWeek } from './utility.ts'
 
@@ -6,8 +8,11 @@ import { simulatedWeek } from './utility.ts'
 // strongest attacker the issue names could run it (knowing the roster and exact member
 // counts, colluding members knowing their own true values, fakes publishing zeros). Every
 // attack turns published figures into estimates of one member's true bucket values; the
-// suite fails unless at least 95 % of all estimates are off by p % or more, and no long-run
-// mean is recovered within p %. docs/privacy.md says why.
+// suite fails unless at least 95 % of each attack's estimates are off by p % or more, and no
+// long-run mean is recovered within p %. Where differencing has nothing to subtract (the
+// lone member of a suppressed sector is in no published figure), the suite proves that
+// instead: every figure it could use is exactly the release of the other members alone.
+// docs/privacy.md says why.
 //
 // Community (all with seats, so normalisation differencing can be tried):
 //   restaurant ×6, retail ×4, manufacturing ×5 (mfg-0 the order-statistics attacker, at 0 W),
@@ -48,6 +53,14 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
     const response = await t.api(`/api/compare?metric=power&${query}`, token === undefined ? {} : { token })
     expect(response.status).toBe(200)
     return response.body
+  }
+
+  /** "All sectors" as the release engine makes it from the published sectors' members only, with this hub's own secret. */
+  const withoutLone = (divisor: (actor: Actor) => number): unknown[] => {
+    const params = { k: 3, secret: t.hub.registry.setting('privacy_secret')!, perturbation: perturbationParams(P * 100) }
+    const inAll = ['restaurant', 'retail', 'manufacturing'].flatMap((sector) => community.get(sector)!)
+    expect(inAll).toHaveLength(IN_ALL)
+    return times.map((time, i) => releaseCell({ series: 'power', size: '1h', time }, inAll.map((a) => ({ member: a.id, value: a.values[i]! / divisor(a) })), params))
   }
 
   beforeAll(async () => {
@@ -93,6 +106,10 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
       estimates.push({ attack: 'sector-vs-all', estimate: IN_ALL * a.mean - 6 * r.mean - rest - manufacturing, truth: lone.values[i]! })
     })
     expect(estimates.filter((e) => e.attack === 'sector-vs-all').length).toBeGreaterThan(HOURS / 2)
+    // The lone member is in no figure: "all sectors" is, bucket by bucket, the release of the
+    // fifteen members of the published sectors alone — so any estimate made from it is the
+    // same whatever the lone member used, and carries nothing about it.
+    expect(all.buckets).toEqual(withoutLone(() => 1))
   })
 
   it('fake members from one join code: the third attendee from three times the mean, hourly and daily', async () => {
@@ -119,19 +136,18 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
     expect(after.buckets).toEqual(before.buckets)
   })
 
-  it('order statistics with the mean: the lowest member reads the next three and the fifth', async () => {
+  it('order statistics with the mean: a cohort of five publishes no quantile, and its mean hides the one member the others do not know', async () => {
     const sector = await compare(`sector=manufacturing&${window}`)
-    const others = community.get('manufacturing')!.slice(1)
+    const [, ...others] = community.get('manufacturing')!
+    const target = others.pop()!
     times.forEach((_, i) => {
       const b = sector.buckets[i]
-      if (b.p25 === undefined) return
-      const sorted = others.map((a) => a.values[i]!).sort((x, y) => x - y)
-      estimates.push({ attack: 'order-p25', estimate: b.p25, truth: sorted[0]! })
-      estimates.push({ attack: 'order-p50', estimate: b.p50, truth: sorted[1]! })
-      estimates.push({ attack: 'order-p75', estimate: b.p75, truth: sorted[2]! })
-      estimates.push({ attack: 'order-mean', estimate: 5 * b.mean - b.p25 - b.p50 - b.p75, truth: sorted[3]! })
+      // The attack of the issue read three members from p25, p50 and p75 of five: none is published under 10.
+      expect([b.p10, b.p25, b.p50, b.p75, b.p90]).toEqual([undefined, undefined, undefined, undefined, undefined])
+      // The lowest member (at 0) and three colluders, knowing their true values, read the fifth off the mean.
+      estimates.push({ attack: 'order-mean', estimate: 5 * b.mean - others.reduce((sum, a) => sum + a.values[i]!, 0), truth: target.values[i]! })
     })
-    expect(estimates.filter((e) => e.attack === 'order-p50').length).toBe(HOURS)
+    expect(estimates.filter((e) => e.attack === 'order-mean').length).toBe(HOURS)
   })
 
   it('normalisation differencing: per seat against per member, divisors known', async () => {
@@ -143,6 +159,7 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
       const perSeat = IN_ALL * all.buckets[i].mean - 6 * restaurant.buckets[i].mean - colluders.reduce((sum, a) => sum + a.values[i]! / a.seats, 0)
       estimates.push({ attack: 'per-seat', estimate: perSeat * lone.seats, truth: lone.values[i]! })
     })
+    expect(all.buckets).toEqual(withoutLone((actor) => actor.seats))
   })
 
   it('consent withdrawal and toggling: open data before and after, and nothing to subtract', async () => {
@@ -178,17 +195,12 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
     }
   })
 
-  // The issue's target is ≥ 95 % of every attack's estimates off by p % or more, whatever
-  // the hub's key. Measured over fresh keys (a new hub, a new random key each run), the
-  // attacks by fake members and by consent toggling met it every time. Differencing now has
-  // nothing to subtract ("all sectors" is made of the published sectors only), yet its
-  // estimates — which no longer depend on the target — still land within p % in up to 23 %
-  // of hours for some keys; and order statistics in a cohort of five put 0–48 % of a
-  // quartile's estimates off by p % in some draws (docs/privacy.md, "Not met yet"). Those are
-  // printed below on every run and asserted only where the mechanism holds for every key, so
-  // that this suite is a regression guard and not a coin toss; issue 13 stays open until they
-  // are asserted too.
-  it('keeps ≥ 95 % of the fake-member and consent estimates off by p % or more, and their long-run means', () => {
+  // Every attack whose estimates depend on its target must put ≥ 95 % of them p % or more
+  // away. The two differencing attacks on the lone office member are printed but not held to
+  // it: the tests above prove their figures are the releases of the other members alone, so
+  // those estimates are the same whatever the target used, and land near it only by
+  // coincidence (up to 23 % of hours for some keys: docs/privacy.md).
+  it('keeps ≥ 95 % of every attack\'s estimates off by p % or more, and the long-run means too', () => {
     const byAttack = new Map<string, number[]>()
     for (const e of estimates) byAttack.set(e.attack, [...(byAttack.get(e.attack) ?? []), error(e)])
     const report = [...byAttack].map(([attack, errors]) => {
@@ -196,12 +208,14 @@ describe('privacy attacks on protected releases (p = 10 %)', () => {
       return `${attack}: n=${errors.length} off≥p ${(100 * errors.filter((x) => x >= P).length / errors.length).toFixed(0)}% median error ${(100 * sorted[Math.floor(sorted.length / 2)]!).toFixed(1)}%`
     })
     console.log(`privacy attacks\n  ${report.join('\n  ')}`)
-    expect(estimates.length).toBeGreaterThan(300)
-    const held = estimates.filter((e) => ['fakes-1h', 'fakes-1d', 'consent'].includes(e.attack))
-    expect(held.length).toBeGreaterThan(90)
-    expect(held.filter((e) => error(e) >= P).length / held.length).toBeGreaterThanOrEqual(0.95)
-    // Long-run averaging: the fakes' estimates of the target, averaged over every hour.
-    for (const attack of ['fakes-1h', 'consent']) {
+    const held = ['fakes-1h', 'fakes-1d', 'consent', 'order-mean']
+    expect([...byAttack.keys()].sort()).toEqual([...held, 'per-seat', 'sector-vs-all'].sort())
+    for (const attack of held) {
+      const errors = byAttack.get(attack)!
+      expect(errors.filter((x) => x >= P).length / errors.length, attack).toBeGreaterThanOrEqual(0.95)
+    }
+    // Long-run averaging: each attack's estimates of its target, averaged over every hour.
+    for (const attack of ['fakes-1h', 'consent', 'order-mean']) {
       const list = estimates.filter((e) => e.attack === attack)
       const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
       expect(error({ attack, estimate: mean(list.map((e) => e.estimate)), truth: mean(list.map((e) => e.truth)) }), attack).toBeGreaterThanOrEqual(P)

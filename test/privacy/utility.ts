@@ -44,7 +44,8 @@ export interface UtilityRow {
   buckets: number
   /** 90th percentile of |published − unprotected| / |unprotected|, %. */
   meanError90: number
-  medianError90: number
+  /** Null where no median is published (cohorts under 10: server/compare/bucket-stats.ts). */
+  medianError90: number | null
   /** Share of buckets (%) whose unprotected mean lies inside the published meanInterval. */
   intervalCoverage: number
 }
@@ -66,7 +67,7 @@ export function utility (sector: Sector, metric: string, n: number, percent = 10
       const trueMedian = quantile(values.map((v) => v.value).sort((a, b) => a - b), 50)
       if (trueMean === 0 || trueMedian === 0) continue
       meanErrors.push(Math.abs(release.mean - trueMean) / Math.abs(trueMean))
-      medianErrors.push(Math.abs(release.p50 - trueMedian) / Math.abs(trueMedian))
+      if (release.p50 !== undefined) medianErrors.push(Math.abs(release.p50 - trueMedian) / Math.abs(trueMedian))
       if (trueMean >= release.meanInterval[0] && trueMean <= release.meanInterval[1]) covered++
     }
   }
@@ -74,7 +75,7 @@ export function utility (sector: Sector, metric: string, n: number, percent = 10
     n,
     buckets: meanErrors.length,
     meanError90: 100 * p90(meanErrors),
-    medianError90: 100 * p90(medianErrors),
+    medianError90: medianErrors.length === 0 ? null : 100 * p90(medianErrors),
     intervalCoverage: 100 * covered / meanErrors.length
   }
 }

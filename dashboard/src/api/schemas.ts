@@ -133,6 +133,8 @@ export const compareSchema = z.looseObject({
       /** Share (%) of peers above the member over the window: "lower than that many". */
       lowerThan: maybeNum,
       percentile: maybeNum,
+      /** % above (+) or below (−) the published mean: the standing a cohort under 10 members allows (no quantiles). */
+      versusMean: maybeNum,
       peers: z.optional(num),
       buckets: z.optional(num)
     })))

@@ -44,7 +44,9 @@ export function bandChart (options: BandChartOptions) {
         { label: t('chart.me'), data: [], borderColor: roles.me, backgroundColor: roles.me, borderWidth: 3, borderDash: [8, 4], pointRadius: isolatedPointRadius, pointHitRadius: 8, clip: 6 },
         // The interval for the true mean, both edges dotted; the legend names it once (as p25).
         { label: 'meanLow', data: [], borderColor: roles.interval, borderWidth: 1.5, borderDash: [2, 3], pointRadius: 0, fill: false },
-        { label: t('chart.meanInterval'), data: [], borderColor: roles.interval, borderWidth: 1.5, borderDash: [2, 3], pointRadius: 0, fill: false }
+        { label: t('chart.meanInterval'), data: [], borderColor: roles.interval, borderWidth: 1.5, borderDash: [2, 3], pointRadius: 0, fill: false },
+        // The mean: the one figure every shown bucket has (the median needs 10 members).
+        { label: t('chart.mean'), data: [], borderColor: roles.mean, backgroundColor: roles.mean, borderWidth: 2, borderDash: [1, 0], pointRadius: isolatedPointRadius, pointHitRadius: 8, clip: 6 }
       ]
     },
     options: {
@@ -52,7 +54,7 @@ export function bandChart (options: BandChartOptions) {
       scales: { x: timeScale(options.from, options.to, isCompact()), y: valueScale(format) },
       plugins: {
         legend: { labels: { filter: (item, data) => item.datasetIndex !== 0 && item.datasetIndex !== 4 && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
-        tooltip: { callbacks: tooltipCallbacks(format), filter: (item) => item.datasetIndex !== 0 && item.datasetIndex < 4 }
+        tooltip: { callbacks: tooltipCallbacks(format), filter: (item) => item.datasetIndex !== 0 && item.datasetIndex !== 4 && item.datasetIndex !== 5 }
       }
     }
   })
@@ -60,12 +62,13 @@ export function bandChart (options: BandChartOptions) {
   function update (comparison: Comparison, from = options.from, to = options.to): void {
     unit = comparison.unit ?? unit
     const series = bandSeries(comparison)
-    const [p25, p75, p50, me, meanLow, meanHigh] = chart.data.datasets
+    const [p25, p75, p50, me, meanLow, meanHigh, mean] = chart.data.datasets
     meanLow!.data = series.meanLow
     meanHigh!.data = series.meanHigh
     p25!.data = series.p25
     p75!.data = series.p75
     p50!.data = series.p50
+    mean!.data = series.mean
     me!.data = series.me
     chart.options.scales!.x = timeScale(from, to, isCompact())
     chart.update('none')
@@ -75,11 +78,12 @@ export function bandChart (options: BandChartOptions) {
   function describe (comparison: Comparison, drawn: BandSeries): void {
     const facts = bandFacts(comparison)
     const vars = { metric: metricName(options.metric), sector: options.sectorLabel, range: options.rangeLabel }
-    const community = facts.latest === undefined
+    const latest = facts.latest
+    const community = latest === undefined
       ? t('chart.summaryEmpty', vars)
-      : facts.latest.p25 !== undefined && facts.latest.p75 !== undefined
-        ? t('chart.summary', { ...vars, median: format(facts.latest.p50), p25: format(facts.latest.p25), p75: format(facts.latest.p75) })
-        : t('chart.summaryNoBand', { ...vars, median: format(facts.latest.p50) })
+      : latest.p50 !== undefined && latest.p25 !== undefined && latest.p75 !== undefined
+        ? t('chart.summary', { ...vars, median: format(latest.p50), p25: format(latest.p25), p75: format(latest.p75) })
+        : t('chart.summaryMean', { ...vars, mean: format(latest.mean), low: format(latest.meanLow), high: format(latest.meanHigh) })
     const own = comparison.me?.points.at(-1)
     summary.textContent = capitalize(own === undefined ? community : `${community} ${t('chart.summaryMe', { value: format(own.value) })}`)
     members.textContent = t('chart.contributors', { latest: facts.latestMembers, max: facts.maxMembers })
@@ -91,6 +95,7 @@ export function bandChart (options: BandChartOptions) {
     // What is drawn, for the browser tests (and anyone inspecting the page): counts only.
     const count = (points: Array<{ y: number | null }>): string => String(points.filter((p) => p.y !== null).length)
     canvas.dataset.medianPoints = count(drawn.p50)
+    canvas.dataset.meanPoints = count(drawn.mean)
     canvas.dataset.bandPoints = count(drawn.p75)
     canvas.dataset.mePoints = count(drawn.me)
     canvas.dataset.intervalPoints = count(drawn.meanHigh)

@@ -2,20 +2,23 @@ import type { CompareBucket, Comparison } from '../api/schemas.ts'
 
 // Pure transforms from a comparison to chart points and to the facts its text summary
 // states. A suppressed bucket becomes null in every series, which Chart.js draws as a gap
-// (spanGaps: false): the line must not be drawn across a time nobody may see.
+// (spanGaps: false): the line must not be drawn across a time nobody may see. A shown bucket
+// always has a mean and its interval; the median and quartiles only from 10 members
+// (docs/privacy.md), so a small cohort is drawn as its mean between the interval's edges.
 export interface XY { x: number, y: number | null }
 
 export interface BandSeries {
   p25: XY[]
   p50: XY[]
   p75: XY[]
+  mean: XY[]
   me: XY[]
   /** The edges of each release's interval for the true mean (docs/privacy.md, "Honest uncertainty"). */
   meanLow: XY[]
   meanHigh: XY[]
 }
 
-const shown = (bucket: CompareBucket): boolean => bucket.suppressed !== true && bucket.pending !== true && typeof bucket.p50 === 'number'
+const shown = (bucket: CompareBucket): boolean => bucket.suppressed !== true && bucket.pending !== true && typeof bucket.mean === 'number'
 const y = (bucket: CompareBucket, value: number | null | undefined): number | null =>
   shown(bucket) && typeof value === 'number' ? value : null
 
@@ -25,6 +28,7 @@ export function bandSeries (comparison: Comparison): BandSeries {
     p25: buckets.map((b) => ({ x: b.time, y: y(b, b.p25) })),
     p50: buckets.map((b) => ({ x: b.time, y: y(b, b.p50) })),
     p75: buckets.map((b) => ({ x: b.time, y: y(b, b.p75) })),
+    mean: buckets.map((b) => ({ x: b.time, y: y(b, b.mean) })),
     me: (comparison.me?.points ?? []).map((p) => ({ x: p.time, y: p.value })),
     meanLow: buckets.map((b) => ({ x: b.time, y: y(b, b.meanInterval?.[0]) })),
     meanHigh: buckets.map((b) => ({ x: b.time, y: y(b, b.meanInterval?.[1]) }))
@@ -37,8 +41,8 @@ export interface BandFacts {
   /** Contributing members (a band such as "5–9") in the latest shown bucket and at most over the window; "0" when none is shown. */
   latestMembers: string
   maxMembers: string
-  /** The latest shown bucket's figures, if any bucket is shown. */
-  latest?: { p50: number, p25?: number, p75?: number }
+  /** The latest shown bucket's figures, if any bucket is shown (the median and quartiles from 10 members). */
+  latest?: { mean: number, meanLow: number, meanHigh: number, p50?: number, p25?: number, p75?: number }
 }
 
 export function bandFacts (comparison: Comparison): BandFacts {
@@ -55,7 +59,10 @@ export function bandFacts (comparison: Comparison): BandFacts {
       ? {}
       : {
           latest: {
-            p50: latestShown.p50 as number,
+            mean: latestShown.mean as number,
+            meanLow: latestShown.meanInterval?.[0] ?? latestShown.mean as number,
+            meanHigh: latestShown.meanInterval?.[1] ?? latestShown.mean as number,
+            ...(typeof latestShown.p50 === 'number' ? { p50: latestShown.p50 } : {}),
             ...(typeof latestShown.p25 === 'number' ? { p25: latestShown.p25 } : {}),
             ...(typeof latestShown.p75 === 'number' ? { p75: latestShown.p75 } : {})
           }

@@ -17,6 +17,8 @@ export const roles = {
   /** The band is an area, translucent so the gridlines still read through it. */
   band: 'rgba(86, 180, 233, 0.35)',
   bandEdge: 'rgba(0, 114, 178, 0.45)',
+  /** The mean (solid, thinner than the median): drawn for every shown bucket. */
+  mean: okabeIto.black,
   me: okabeIto.vermillion,
   /** The edges of the mean's 90 % interval (docs/privacy.md): dotted, so they read as bounds, not data. */
   interval: okabeIto.bluishGreen,

@@ -10,10 +10,19 @@ export function standingSentence (comparison: Comparison, metric: string, sector
   const summary = comparison.me?.summary
   if (comparison.me === undefined || comparison.me === null) return undefined
   const lowerThan = summary?.lowerThan
-  if (typeof lowerThan !== 'number') return t('compare.summaryNone')
+  if (typeof lowerThan !== 'number') return versusMeanSentence(summary?.versusMean, metric, sectorLabel)
   const less = lowerThan >= 50
   const percent = fmtPercent(Math.round(less ? lowerThan : 100 - lowerThan))
   const vars = { metric: metricName(metric), percent, sector: sectorLabel ?? '' }
   if (sectorLabel === undefined) return t(less ? 'compare.summaryLessAll' : 'compare.summaryMoreAll', vars)
   return t(less ? 'compare.summaryLess' : 'compare.summaryMore', vars)
+}
+
+/** A cohort under 10 members publishes no quantile (docs/privacy.md): the standing is then against its mean. */
+function versusMeanSentence (versusMean: number | null | undefined, metric: string, sectorLabel: string | undefined): string {
+  if (typeof versusMean !== 'number') return t('compare.summaryNone')
+  const above = versusMean >= 0
+  const vars = { metric: metricName(metric), percent: fmtPercent(Math.round(Math.abs(versusMean))), sector: sectorLabel ?? '' }
+  if (sectorLabel === undefined) return t(above ? 'compare.summaryAboveMeanAll' : 'compare.summaryBelowMeanAll', vars)
+  return t(above ? 'compare.summaryAboveMean' : 'compare.summaryBelowMean', vars)
 }

@@ -67,6 +67,11 @@ function computeFactor (secret: string, params: PerturbationParams, series: stri
   return 1 + sign * offset
 }
 
+/** The fixed direction of every mean's protective shift for one metric (mean-audit.ts). */
+export function meanSign (secret: string, series: string): 1 | -1 {
+  return keyedUniform(secret, ['mean-sign', series]) < 0.5 ? -1 : 1
+}
+
 /** The cell key's multiplier of one published figure: 1 + c·z, z in [−1, 1). */
 export function cellMultiplier (secret: string, params: PerturbationParams, cell: readonly (string | number)[], statistic: string): number {
   return 1 + params.cellNoise * keyedSigned(secret, ['cell', ...cell, statistic])

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { memberFactor, perturbationParams } from '../../../server/compare/release/perturbation.ts'
+import { meanSign, memberFactor, perturbationParams } from '../../../server/compare/release/perturbation.ts'
 import { type Contribution, type ReleaseParams, type ShownRelease, isSuppressedRelease, releaseCell } from '../../../server/compare/release/release-cell.ts'
 import { quantile } from '../../../server/compare/quantile.ts'
 import { type Family, releaseFamily } from '../../../server/compare/release/secondary-suppression.ts'
@@ -62,6 +62,26 @@ describe('the release engine (property)', () => {
         return weight === 0 ? [] : [shown / weight]
       })
       for (const estimate of estimates) expect(Math.abs(estimate - value) / value).toBeGreaterThanOrEqual(params.perturbation.p * (1 - 1e-9))
+    }), RUNS)
+  })
+
+  it('keeps every member p away from what all the others can read off the mean, knowing their true or perturbed values, always on one side', () => {
+    fc.assert(fc.property(paramsArb, contributionsArb, (params, contributions) => {
+      const release = releaseCell(cell, contributions, params)
+      if (isSuppressedRelease(release)) return
+      const { p } = params.perturbation
+      const sum = release.mean * contributions.length
+      const side = meanSign(params.secret, cell.series)
+      const perturbed = (c: Contribution): number => c.value * memberFactor(params.secret, params.perturbation, cell.series, c.member)
+      for (const target of contributions) {
+        const others = contributions.filter((c) => c !== target)
+        const fromTrue = sum - others.reduce((total, c) => total + c.value, 0)
+        const fromPerturbed = sum - others.reduce((total, c) => total + perturbed(c), 0)
+        // Off by p·|v| or more, on the metric's fixed side: averaging many buckets cannot cancel it (mean-audit.ts).
+        for (const estimate of [fromTrue, fromPerturbed]) {
+          expect(side * (estimate - target.value)).toBeGreaterThanOrEqual(p * Math.abs(target.value) * (1 - 1e-9) - 1e-9 * Math.abs(sum))
+        }
+      }
     }), RUNS)
   })
 
