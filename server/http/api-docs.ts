@@ -1,8 +1,10 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, RouteOptions } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import { SESSION_COOKIE } from './auth.ts'
+import { errorResponses } from './error-responses.ts'
 
 export const OPENAPI_PATH = '/api/openapi.json'
 export const DOCS_PREFIX = '/api/docs'
@@ -15,6 +17,37 @@ export const security: Record<'public' | 'signedIn' | 'optional', Array<Record<s
   signedIn: [{ bearerToken: [] }, { sessionCookie: [] }],
   /** Anyone; a signed-in member gets its own line too. */
   optional: [{ bearerToken: [] }, { sessionCookie: [] }, {}]
+}
+
+/** A route as registered: method and Fastify path (`/api/admin/members/:id`). */
+export interface RegisteredRoute { method: string, url: string }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route registered on the app (HEAD copies left out), filled in as routes are added. */
+    apiRoutes: readonly RegisteredRoute[]
+  }
+}
+
+/** Routes that are the API (and so must be in the OpenAPI document), not pages or assets. */
+export const isApiRoute = (url: string): boolean => (url.startsWith('/api/') || url === '/metrics') && url !== DOCS_PREFIX && !url.startsWith(`${DOCS_PREFIX}/`)
+
+/**
+ * Registers the hook that keeps the document complete: an API route without a tag would be
+ * left out of it silently (`hideUntagged`), so registering one fails at start-up instead.
+ */
+export function requireDocumentedRoutes (app: FastifyInstance): void {
+  const routes: RegisteredRoute[] = []
+  app.decorate('apiRoutes', routes)
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (!isApiRoute(route.url)) return
+    const tags = (route.schema as { tags?: unknown } | undefined)?.tags
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue
+      if (!Array.isArray(tags) || tags.length === 0) throw new Error(`${method} ${route.url}: an API route needs tags and schemas to be in /api/openapi.json (server/http/api-docs.ts)`)
+      routes.push({ method, url: route.url })
+    }
+  })
 }
 
 /**
@@ -60,9 +93,17 @@ export async function apiDocs (app: FastifyInstance): Promise<void> {
     // Swagger UI's defaults, spelled out: no call to validator.swagger.io (it would send the
     // document to a third party), and links to operations kept in the page's fragment.
     validatorUrl: false,
-    uiConfig: { deepLinking: true, tryItOutEnabled: false }
+    uiConfig: { deepLinking: true, tryItOutEnabled: false },
+    // Swagger UI sets inline styles (React style attributes): on its pages only, the hub's CSP
+    // (app.ts) allows them. Scripts stay 'self', so no inline or foreign script runs there either.
+    transformStaticCSP: (header) => header.replace(/style-src 'self'(?=;|$)/, "style-src 'self' 'unsafe-inline'")
   })
   app.get(OPENAPI_PATH, {
-    schema: { tags: ['operations'], summary: 'This OpenAPI document', security: security.public }
+    schema: {
+      tags: ['operations'],
+      summary: 'This OpenAPI document',
+      security: security.public,
+      response: { 200: z.looseObject({ openapi: z.string() }).describe('OpenAPI 3.1'), ...errorResponses }
+    }
   }, async () => app.swagger())
 }

@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { HttpContext } from './context.ts'
 import { errorHandler } from './error-handler.ts'
-import { apiDocs } from './api-docs.ts'
+import { apiDocs, requireDocumentedRoutes } from './api-docs.ts'
 import { serializerCompiler, validatorCompiler } from './zod-compilers.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -41,6 +41,7 @@ export async function buildHttpApp (ctx: HttpContext, sessionSecret: string, ext
   // the request and encodes the answer through them, and the OpenAPI document is made from them.
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  requireDocumentedRoutes(app)
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

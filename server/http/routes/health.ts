@@ -34,7 +34,7 @@ export async function healthRoutes (scope: FastifyInstance, ctx: HttpContext): P
       tags,
       summary: 'Prometheus metrics',
       security: security.public,
-      response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } }
+      response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } }, ...errorResponses }
     }
   }, async (_request, reply) => {
     const queue = ctx.queue?.()

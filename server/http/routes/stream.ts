@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { security } from '../api-docs.ts'
 import type { HttpContext } from '../context.ts'
+import { errorResponses } from '../error-responses.ts'
 
 const COMMUNITY_EVERY_MS = 5000
 const KEEPALIVE_EVERY_MS = 25_000
@@ -25,7 +26,7 @@ export async function streamRoutes (app: FastifyInstance, ctx: HttpContext): Pro
       tags: ['member', 'community'],
       summary: 'Server-Sent Events: the signed-in member\'s readings, device status and refusals; community counters for everyone',
       security: security.optional,
-      response: { 200: { description: 'events reading, device, refusal, community (docs/api.md, "Live stream")', content: { 'text/event-stream': { schema: z.string() } } } }
+      response: { 200: { description: 'events reading, device, refusal, community (docs/api.md, "Live stream")', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses }
     }
   }, async (request, reply) => {
     const caller = ctx.auth.caller(request)
