@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { DEFAULT_SECTORS, type SimulationInput, defaultFaultRates, faultNames } from './options.ts'
-import { sectors } from '../server/registry/sectors.ts'
+import { sectors } from '../server/domain/sectors.ts'
 import { organizerToken } from '../server/cli/organizer-token.ts'
 
 // The command line, mapped onto the programmatic options (which validate it with zod).

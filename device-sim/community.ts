@@ -1,4 +1,4 @@
-import type { Sector } from '../server/registry/sectors.ts'
+import type { Sector } from '../server/domain/sectors.ts'
 import { type Weather, createWeather } from './climate.ts'
 import { profiles } from './profiles/index.ts'
 import type { DeviceKind, MemberContext, Normalizers } from './profiles/types.ts'

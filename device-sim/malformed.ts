@@ -1,4 +1,4 @@
-import { metricSpec } from '../server/ingest/metric-catalog.ts'
+import { metricSpec } from '../server/domain/metric-catalog.ts'
 import type { SimDevice } from './community.ts'
 import type { Publication, Values } from './payloads.ts'
 import { metricTopic, telemetryTopic } from './topics.ts'

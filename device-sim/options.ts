@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type Sector, sectors } from '../server/registry/sectors.ts'
+import { type Sector, sectors } from '../server/domain/sectors.ts'
 import type { SectorShare } from './community.ts'
 import { parseDuration } from '../server/domain/duration.ts'
 

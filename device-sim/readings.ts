@@ -1,4 +1,4 @@
-import { metricSpec } from '../server/ingest/metric-catalog.ts'
+import { metricSpec } from '../server/domain/metric-catalog.ts'
 import { localTime } from './calendar.ts'
 import { Meter } from './meter.ts'
 import type { DeviceKind, GaugeModel, MemberContext } from './profiles/types.ts'

@@ -1,6 +1,6 @@
 import type { SimDevice } from './community.ts'
 
-// The native topics a simulated device uses (docs/architecture.md, "The native topics"; server/ingest/native-topics.ts).
+// The native topics a simulated device uses (docs/architecture.md, "The native topics"; server/domain/native-topics.ts).
 const prefix = (device: SimDevice): string => `tsudoi/${device.member.id}/${device.id}/`
 
 export const telemetryTopic = (device: SimDevice): string => `${prefix(device)}telemetry`

@@ -1,4 +1,4 @@
-import type { Sector } from '../../server/registry/sectors.ts'
+import type { Sector } from '../../server/domain/sectors.ts'
 import { accommodation } from './accommodation.ts'
 import { agriculture } from './agriculture.ts'
 import { aquaculture } from './aquaculture.ts'

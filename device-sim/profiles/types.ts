@@ -1,6 +1,6 @@
 import type { LocalTime } from '../calendar.ts'
 import type { Weather } from '../climate.ts'
-import type { Sector } from '../../server/registry/sectors.ts'
+import type { Sector } from '../../server/domain/sectors.ts'
 
 /** One simulated member business: seeded traits every profile reads in its own way. */
 export interface MemberContext {

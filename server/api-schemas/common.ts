@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { deviceFormats } from '../registry/device-formats.ts'
-import { sectors } from '../registry/sectors.ts'
+import { deviceFormats } from '../domain/device-formats.ts'
+import { sectors } from '../domain/sectors.ts'
 
 // The HTTP contract's building blocks (docs/api.md). Response objects are plain `z.object`:
 // the serializer (server/http/zod-compilers.ts) sends only the fields listed here, so a

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { perValues } from '../compare/normalize.ts'
 import { GRID_MS, GRID_SIZES } from '../compare/release/local-grid.ts'
-import { sectors } from '../registry/sectors.ts'
+import { sectors } from '../domain/sectors.ts'
 import { windowFields } from './time.ts'
 
 // Community and comparisons (server/http/routes/compare.ts, docs/privacy.md): every figure

@@ -1,4 +1,4 @@
-import type { DeviceIdentity } from '../ingest/formats/format.ts'
+import type { DeviceIdentity } from '../domain/identity.ts'
 import type { IngestVerdict } from '../ingest/pipeline.ts'
 import type { Refusal } from '../ingest/validate.ts'
 import type { Log } from '../log.ts'

@@ -1,5 +1,5 @@
 import type { Client } from 'aedes'
-import type { DeviceIdentity } from '../ingest/formats/format.ts'
+import type { DeviceIdentity } from '../domain/identity.ts'
 import { internalsOf } from './aedes-internals.ts'
 import type { PublishHandler } from './contained-ingest.ts'
 import type { ParseSlot } from './packet-size-guard.ts'

@@ -1,5 +1,5 @@
-import { deviceFormats } from '../registry/device-formats.ts'
-import { sectors } from '../registry/sectors.ts'
+import { deviceFormats } from '../domain/device-formats.ts'
+import { sectors } from '../domain/sectors.ts'
 
 // `tsudoi --help`: every command with its flags, and the values the enumerated flags take.
 export const USAGE = `Usage: tsudoi <command> [flags]

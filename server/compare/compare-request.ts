@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { METRIC_NAME } from '../ingest/metric-catalog.ts'
-import { sectors } from '../registry/sectors.ts'
+import { METRIC_NAME } from '../domain/metric-catalog.ts'
+import { sectors } from '../domain/sectors.ts'
 import { perValues } from './normalize.ts'
 import { GRID_MS, gridSizeOf } from './release/local-grid.ts'
 

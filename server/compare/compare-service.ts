@@ -1,6 +1,6 @@
-import { type MetricKind, metricSpec } from '../ingest/metric-catalog.ts'
+import { type MetricKind, metricSpec } from '../domain/metric-catalog.ts'
 import type { Member } from '../registry/registry.ts'
-import type { Sector } from '../registry/sectors.ts'
+import type { Sector } from '../domain/sectors.ts'
 import type { MemberBucketValue, ReadingStore } from '../store/reading-store.ts'
 import type { ReleaseStore } from '../store/release-store.ts'
 import { parse } from '../validation.ts'

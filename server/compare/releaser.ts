@@ -1,4 +1,4 @@
-import { metricSpec } from '../ingest/metric-catalog.ts'
+import { metricSpec } from '../domain/metric-catalog.ts'
 import type { Log } from '../log.ts'
 import type { Member } from '../registry/registry.ts'
 import type { ReadingStore } from '../store/reading-store.ts'

@@ -6,14 +6,12 @@ import type { Log } from '../log.ts'
 import type { Membership } from '../membership/membership.ts'
 import type { HubMetrics } from '../metrics.ts'
 import type { Registry } from '../registry/registry.ts'
+import type { QueueStatus } from '../store/queue/queue-status.ts'
 import type { ReadingStore } from '../store/reading-store.ts'
 import type { Auth } from './auth.ts'
 
 /** Where devices should connect, as shown in a device's setup instructions. */
 export interface MqttEndpoints { host: string, port: number, wsPath: string, wsUrl: string }
-
-/** Queue state when readings go through the durable queue to an external store. */
-export interface QueueStatus { depth: number, bytes: number, oldestAgeMs: number, full: boolean }
 
 /** What the HTTP routes may use. Routes import nothing from broker/ or ingest/ internals. */
 export interface HttpContext {

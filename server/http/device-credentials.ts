@@ -1,5 +1,5 @@
 import type { Device } from '../registry/registry.ts'
-import { devicePrefix } from '../ingest/native-topics.ts'
+import { devicePrefix } from '../domain/native-topics.ts'
 import type { MqttEndpoints } from './context.ts'
 import { deviceSetup } from './device-setup.ts'
 

@@ -1,4 +1,4 @@
-import type { DeviceFormat } from '../registry/device-formats.ts'
+import type { DeviceFormat } from '../domain/device-formats.ts'
 import type { MqttEndpoints } from './context.ts'
 
 export interface SetupDevice { id: string, member: string, token: string, topic: string, format?: DeviceFormat }
@@ -11,7 +11,7 @@ export interface SetupDevice { id: string, member: string, token: string, topic:
  * an Arduino/ESP32 sketch with PubSubClient, and a mosquitto_pub line; for a Zigbee2MQTT
  * bridge, the `mqtt:` section of its configuration.yaml
  * (zigbee2mqtt.io/guide/configuration/mqtt.html).
- * `device.topic` is the device's own topic (server/registry/topic-trees.ts): never a shared
+ * `device.topic` is the device's own topic (server/domain/topic-trees.ts): never a shared
  * default such as Zigbee2MQTT's `zigbee2mqtt`, which every member's bridge would otherwise use.
  */
 export function deviceSetup (device: SetupDevice, mqtt: MqttEndpoints) {

@@ -1,8 +1,8 @@
 import { errorCatalogue } from '../errors.ts'
-import { matcherFor } from './topic-filter.ts'
+import { matcherFor } from '../domain/topic-filter.ts'
 import { formats } from './formats/index.ts'
 import { DISCOVERY_PREFIX } from './formats/discovery-config.ts'
-import type { DeviceIdentity } from './formats/format.ts'
+import type { DeviceIdentity } from '../domain/identity.ts'
 import { type Accepted, type Refusal, isRefusal, validateCandidate } from './validate.ts'
 
 export interface DecodeOutcome {

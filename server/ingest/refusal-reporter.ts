@@ -1,8 +1,8 @@
 import type { DeviceRefusal, EventBus } from '../event-bus.ts'
 import type { Log } from '../log.ts'
 import type { HubMetrics } from '../metrics.ts'
-import type { DeviceIdentity } from './formats/format.ts'
-import { errorsTopic } from './native-topics.ts'
+import type { DeviceIdentity } from '../domain/identity.ts'
+import { errorsTopic } from '../domain/native-topics.ts'
 import type { Refusal } from './validate.ts'
 
 const RELOG_AFTER_MS = 3_600_000

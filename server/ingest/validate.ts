@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors.ts'
-import { METRIC_NAME, metricSpec } from './metric-catalog.ts'
+import { METRIC_NAME, metricSpec } from '../domain/metric-catalog.ts'
 
 /** What a format decoder found in a payload, before the hub's common checks. */
 export interface Candidate {

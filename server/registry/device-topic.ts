@@ -1,14 +1,14 @@
 import type Database from 'better-sqlite3'
 import { TsudoiError } from '../errors.ts'
-import type { DeviceFormat } from './device-formats.ts'
-import { type TopicHolder, defaultTopic, findClash, firmwareSetting, topicProblem, treeText } from './topic-trees.ts'
+import type { DeviceFormat } from '../domain/device-formats.ts'
+import { type TopicHolder, defaultTopic, findClash, firmwareSetting, topicProblem, treeText } from '../domain/topic-trees.ts'
 
 export interface TopicRequest { id: string, member: string, format: DeviceFormat, topic?: string }
 
 /**
  * The topic a device registers with — the one it asked for, or its default — once it is
  * known to be well-formed, outside reserved roots and clear of every other device's trees
- * (server/registry/topic-trees.ts). Run it inside the transaction that writes the device,
+ * (server/domain/topic-trees.ts). Run it inside the transaction that writes the device,
  * so that two registrations cannot both claim overlapping trees.
  * Throws VALIDATION_FAILED (the topic can never be used) or CONFLICT (another device holds it).
  */

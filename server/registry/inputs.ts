@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { deviceFormats } from './device-formats.ts'
+import { deviceFormats } from '../domain/device-formats.ts'
 import { slugSchema } from './ids.ts'
-import { sectors } from './sectors.ts'
-import { MAX_TOPIC_LENGTH } from './topic-trees.ts'
+import { sectors } from '../domain/sectors.ts'
+import { MAX_TOPIC_LENGTH } from '../domain/topic-trees.ts'
 import { displayName } from '../domain/display-name.ts'
 
 // What the admin API and the CLI accept for members and devices; the types come from here.

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { TsudoiError } from '../errors.ts'
-import type { DeviceIdentity } from '../ingest/formats/format.ts'
-import type { DeviceFormat } from './device-formats.ts'
+import type { DeviceIdentity } from '../domain/identity.ts'
+import type { DeviceFormat } from '../domain/device-formats.ts'
 import { hashSecret, newSecret, secretMatches } from './credentials.ts'
 import { claimDeviceTopic } from './device-topic.ts'
 import { slugFrom } from './ids.ts'
@@ -9,7 +9,7 @@ import { type MemberPatch, type NewDevice, type NewMember, memberPatchSchema, ne
 import { ACTIVE_MEMBER, registrySchema } from './schema.ts'
 import { ensurePrivateDatabaseFile } from '../private-files.ts'
 import { parse } from '../validation.ts'
-import type { Sector } from './sectors.ts'
+import type { Sector } from '../domain/sectors.ts'
 import { Sessions } from './sessions.ts'
 import { Workshops } from './workshops.ts'
 

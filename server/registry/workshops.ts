@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { TsudoiError } from '../errors.ts'
 import { parse } from '../validation.ts'
 import { slugFrom } from './ids.ts'
-import { sectors } from './sectors.ts'
+import { sectors } from '../domain/sectors.ts'
 import { displayName } from '../domain/display-name.ts'
 
 export interface Workshop {

@@ -1,5 +1,5 @@
 import { Point } from '@influxdata/influxdb-client'
-import { metricSpec } from '../ingest/metric-catalog.ts'
+import { metricSpec } from '../domain/metric-catalog.ts'
 import { decodeTag } from './influx-escape.ts'
 import { rowsOf, type InfluxHttp } from './influx-http.ts'
 import { increaseOver } from './influx-results.ts'

@@ -1,4 +1,4 @@
-import { metricSpec } from '../ingest/metric-catalog.ts'
+import { metricSpec } from '../domain/metric-catalog.ts'
 import type { Log } from '../log.ts'
 import { floorTo } from './buckets.ts'
 import { rowsOf, type InfluxHttp } from './influx-http.ts'

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { metricSpec } from '../ingest/metric-catalog.ts'
+import { metricSpec } from '../domain/metric-catalog.ts'
 import { ensurePrivateDatabaseFile } from '../private-files.ts'
 import { floorTo } from './buckets.ts'
 import type {

@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCli } from '../../device-sim/cli-args.ts'
-import { deviceFormats } from '../../server/registry/device-formats.ts'
-import { sectors } from '../../server/registry/sectors.ts'
+import { deviceFormats } from '../../server/domain/device-formats.ts'
+import { sectors } from '../../server/domain/sectors.ts'
 import { type TestHub, startTestHub } from '../helpers/hub.ts'
 
 const run = promisify(execFile)

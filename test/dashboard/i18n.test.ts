@@ -4,9 +4,9 @@ import { en } from '../../dashboard/src/i18n/en.ts'
 import { formatDateTime, formatNumber, formatPercent, formatTick, preferredLanguage, withUnit } from '../../dashboard/src/i18n/format.ts'
 import { ja } from '../../dashboard/src/i18n/ja.ts'
 import { errorCatalogue } from '../../server/errors.ts'
-import { metricCatalog } from '../../server/ingest/metric-catalog.ts'
-import { deviceFormats } from '../../server/registry/device-formats.ts'
-import { sectors } from '../../server/registry/sectors.ts'
+import { metricCatalog } from '../../server/domain/metric-catalog.ts'
+import { deviceFormats } from '../../server/domain/device-formats.ts'
+import { sectors } from '../../server/domain/sectors.ts'
 
 const catalogues = { ja, en } as Record<string, Record<string, string>>
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sectors } from '../../server/registry/sectors.ts'
+import { sectors } from '../../server/domain/sectors.ts'
 import { Rng, hashGauss, hashUnit, rngFor } from '../../device-sim/random.ts'
 import { DAY, HOUR, SUMMER_WEEK, community, times } from './helpers.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { metricCatalog } from '../../server/ingest/metric-catalog.ts'
-import { sectors } from '../../server/registry/sectors.ts'
+import { metricCatalog } from '../../server/domain/metric-catalog.ts'
+import { sectors } from '../../server/domain/sectors.ts'
 import { profiles } from '../../device-sim/profiles/index.ts'
 import { DAY, SUMMER_WEEK, WINTER_WEEK, community, times } from './helpers.ts'
 

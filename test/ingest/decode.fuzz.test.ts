@@ -2,10 +2,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { errorCatalogue } from '../../server/errors.ts'
 import { decodePublish } from '../../server/ingest/decode.ts'
-import type { DeviceIdentity } from '../../server/ingest/formats/format.ts'
+import type { DeviceIdentity } from '../../server/domain/identity.ts'
 import { formats } from '../../server/ingest/formats/index.ts'
-import { METRIC_NAME, metricSpec } from '../../server/ingest/metric-catalog.ts'
-import type { DeviceFormat } from '../../server/registry/device-formats.ts'
+import { METRIC_NAME, metricSpec } from '../../server/domain/metric-catalog.ts'
+import type { DeviceFormat } from '../../server/domain/device-formats.ts'
 
 // The whole decode path — topic ACL, every format of the formats table, discovery, the common
 // checks — under random topics in the device's own trees and hostile payloads (issue 12, item 1).

@@ -3,7 +3,7 @@ import { profiles } from '../../device-sim/profiles/index.ts'
 import { quantile, mean } from '../../server/compare/quantile.ts'
 import { perturbationParams } from '../../server/compare/release/perturbation.ts'
 import { type Contribution, isSuppressedRelease, releaseCell } from '../../server/compare/release/release-cell.ts'
-import type { Sector } from '../../server/registry/sectors.ts'
+import type { Sector } from '../../server/domain/sectors.ts'
 
 // Utility of protected releases on the simulator's sector profiles (docs/privacy.md,
 // "Utility"): how far the published mean and median are from the unprotected ones.

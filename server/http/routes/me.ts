@@ -5,7 +5,7 @@ import {
   deviceCredentialsSchema, meSchema, memberMetricsSchema, newOwnDeviceSchema, readingsQuery, readingsSchema, refusalsSchema, seriesQuery, seriesSchema
 } from '../../api-schemas/index.ts'
 import { toCsv } from '../../domain/csv.ts'
-import { metricSpec } from '../../ingest/metric-catalog.ts'
+import { metricSpec } from '../../domain/metric-catalog.ts'
 import { security } from '../api-docs.ts'
 import type { HttpContext } from '../context.ts'
 import { deviceCredentials } from '../device-credentials.ts'

@@ -1,4 +1,4 @@
-import { matcherFor } from '../topic-filter.ts'
+import { matcherFor } from '../../domain/topic-filter.ts'
 import { esphomeRules } from './esphome.ts'
 import { type FirmwareRules, firmwareFormat } from './firmware.ts'
 import { shellyRules } from './shelly.ts'

@@ -1,7 +1,8 @@
-import { SHARED_ROOTS } from '../../registry/topic-trees.ts'
-import { NATIVE_ROOT } from '../native-topics.ts'
-import { matcherFor } from '../topic-filter.ts'
-import type { DecodeResult, DeviceIdentity, PayloadFormat } from './format.ts'
+import { SHARED_ROOTS } from '../../domain/topic-trees.ts'
+import { NATIVE_ROOT } from '../../domain/native-topics.ts'
+import { matcherFor } from '../../domain/topic-filter.ts'
+import type { DecodeResult, PayloadFormat } from './format.ts'
+import type { DeviceIdentity } from '../../domain/identity.ts'
 import { DISCOVERY_PREFIX, DISCOVERY_STATUS_TOPIC, parseDiscoveryTopic } from './discovery-config.ts'
 import { learnDiscovery } from './discovery.ts'
 import { decodeLearned } from './learned-state.ts'
@@ -31,7 +32,7 @@ const DISCOVERY_FILTER = `${DISCOVERY_PREFIX}/#`
  * native tree (a Tasmota Topic `tsudoi` would otherwise own `tsudoi/tele/#`, the tree of a
  * member called `tele`), the shared discovery tree, and broker topics [MQTT-4.7.2-1]; nor
  * a whole root that many devices share (`tele/#`, `zigbee2mqtt/#`): each device owns only
- * its own tree below it. The registry refuses such topics (server/registry/topic-trees.ts);
+ * its own tree below it. The registry refuses such topics (server/domain/topic-trees.ts);
  * this also holds for devices registered before it did.
  */
 const isReserved = (filter: string): boolean => {

@@ -1,4 +1,4 @@
-import type { DeviceFormat } from '../../registry/device-formats.ts'
+import type { DeviceFormat } from '../../domain/device-formats.ts'
 import { autoFormat } from './auto.ts'
 import type { PayloadFormat } from './format.ts'
 import { esphomeFormat } from './esphome.ts'

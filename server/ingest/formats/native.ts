@@ -1,6 +1,7 @@
 import type { Candidate } from '../validate.ts'
-import { devicePrefix, leafUnder } from '../native-topics.ts'
-import { type DecodeResult, type DeviceIdentity, type PayloadFormat, nothing, refused } from './format.ts'
+import { devicePrefix, leafUnder } from '../../domain/native-topics.ts'
+import { type DecodeResult, type PayloadFormat, nothing, refused } from './format.ts'
+import type { DeviceIdentity } from '../../domain/identity.ts'
 
 // Tsudoi's own format: tsudoi/<member>/<device>/telemetry (JSON object or backlog array),
 // tsudoi/<member>/<device>/<metric> (a plain number), …/status (online/offline).

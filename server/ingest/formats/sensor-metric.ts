@@ -40,7 +40,7 @@ export function customMetric (name: string): string {
   return /^[a-z]/.test(base) ? base : `sensor_${base}`.slice(0, MAX_CUSTOM).replace(/_+$/, '')
 }
 
-export { canonicalOf } from '../metric-catalog.ts'
+export { canonicalOf } from '../../domain/metric-catalog.ts'
 
 /** One value found in a multi-sensor message, before naming. */
 export interface SensorValue { quantity: string, sensor: string, value: unknown }

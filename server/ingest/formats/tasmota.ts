@@ -1,5 +1,6 @@
 import type { Refusal } from '../validate.ts'
-import { type DecodeResult, type DeviceIdentity, nothing, refused } from './format.ts'
+import { type DecodeResult, nothing, refused } from './format.ts'
+import type { DeviceIdentity } from '../../domain/identity.ts'
 import { type FirmwareRules, firmwareFormat, under } from './firmware.ts'
 import { decodeStatus, isPlainObject } from './native.ts'
 import { own, readObject } from './payload.ts'

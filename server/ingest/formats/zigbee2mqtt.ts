@@ -1,5 +1,6 @@
 import type { Candidate, Refusal } from '../validate.ts'
-import { type DecodeResult, type DeviceIdentity, nothing, refused } from './format.ts'
+import { type DecodeResult, nothing, refused } from './format.ts'
+import type { DeviceIdentity } from '../../domain/identity.ts'
 import { learnedUnit } from './discovery.ts'
 import { firmwareFormat, under } from './firmware.ts'
 import { own, readAvailability, readObject } from './payload.ts'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { formats } from '../../../server/ingest/formats/index.ts'
-import { topicMatches } from '../../../server/ingest/topic-filter.ts'
-import type { DeviceFormat } from '../../../server/registry/device-formats.ts'
+import { topicMatches } from '../../../server/domain/topic-filter.ts'
+import type { DeviceFormat } from '../../../server/domain/device-formats.ts'
 import { at, deviceOf, publish, readings } from './helpers.ts'
 
 // What every firmware format promises, whatever its firmware (one suite, run against each,

@@ -1,6 +1,6 @@
 import { type DecodeOutcome, decodePublish } from '../../../server/ingest/decode.ts'
-import type { DeviceIdentity } from '../../../server/ingest/formats/format.ts'
-import type { DeviceFormat } from '../../../server/registry/device-formats.ts'
+import type { DeviceIdentity } from '../../../server/domain/identity.ts'
+import type { DeviceFormat } from '../../../server/domain/device-formats.ts'
 
 // Shared fixtures for the format suites: every test goes through decodePublish, so the
 // ACL, the decoder and the hub's validation all apply, as they do for a real PUBLISH.

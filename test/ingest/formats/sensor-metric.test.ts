@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { METRIC_NAME, metricCatalog } from '../../../server/ingest/metric-catalog.ts'
+import { METRIC_NAME, metricCatalog } from '../../../server/domain/metric-catalog.ts'
 import { canonicalOf, customMetric, keepApart, sensorMetric } from '../../../server/ingest/formats/sensor-metric.ts'
 import { resolveSensor } from '../../../server/ingest/formats/quantities.ts'
 

@@ -6,7 +6,7 @@ import { at, deviceOf, publish, readings } from './helpers.ts'
 // https://www.zigbee2mqtt.io/devices/WSDCGQ11LM.html (Aqara temperature/humidity/pressure),
 // https://www.zigbee2mqtt.io/devices/TS011F_plug_1.html (metering plug),
 // https://www.zigbee2mqtt.io/guide/configuration/device-availability.html
-// The bridge's base topic is its member's default (server/registry/topic-trees.ts): the
+// The bridge's base topic is its member's default (server/domain/topic-trees.ts): the
 // firmware's own default `zigbee2mqtt` would be every member's, so no device may own it.
 const BASE = 'zigbee2mqtt_umi-farm'
 

@@ -6,7 +6,7 @@ import type { DeviceFormat } from './device-formats.ts'
 // owns *trees* — a topic and everything below it — derived from its `format` and `topic`
 // exactly as the format files build its ACL (server/ingest/formats/*.ts, publish and
 // subscribe rules), and no tree of one device may contain, or be contained in, another's.
-// Pure: the registry passes its devices in; test/registry/topic-trees.property.test.ts
+// Pure: the registry passes its devices in; test/domain/topic-trees.property.test.ts
 // checks this model against the ACL the formats really grant.
 
 /** A tree as its levels: `['tele', 'plug1']` is `tele/plug1` and every topic below it. */

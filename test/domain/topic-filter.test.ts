@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { filterWithin, topicMatches } from '../../server/ingest/topic-filter.ts'
+import { filterWithin, topicMatches } from '../../server/domain/topic-filter.ts'
 
 describe('MQTT topic filters [MQTT-4.7]', () => {
   it.each([
@@ -31,7 +31,7 @@ describe('MQTT topic filters [MQTT-4.7]', () => {
 
 describe('compiled filters', () => {
   it('agree with the general matcher on every filter shape', async () => {
-    const { compileFilters } = await import('../../server/ingest/topic-filter.ts')
+    const { compileFilters } = await import('../../server/domain/topic-filter.ts')
     const fc = await import('fast-check')
     const level = fc.constantFrom('tsudoi', 'a', 'b', 'tele', 'SENSOR', '')
     const topic = fc.array(level, { minLength: 1, maxLength: 5 }).map((levels) => levels.join('/'))

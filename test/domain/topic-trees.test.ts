@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type TopicHolder, defaultTopic, findClash, topicProblem, treesOf, treesOverlap } from '../../server/registry/topic-trees.ts'
+import { type TopicHolder, defaultTopic, findClash, topicProblem, treesOf, treesOverlap } from '../../server/domain/topic-trees.ts'
 
 // The pure topic-tree model by example (the properties are in topic-trees.property.test.ts).
 

@@ -2,10 +2,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { TsudoiError } from '../../server/errors.ts'
 import { formats } from '../../server/ingest/formats/index.ts'
-import { topicMatches } from '../../server/ingest/topic-filter.ts'
-import { type DeviceFormat, deviceFormats } from '../../server/registry/device-formats.ts'
+import { topicMatches } from '../../server/domain/topic-filter.ts'
+import { type DeviceFormat, deviceFormats } from '../../server/domain/device-formats.ts'
 import { type Device, Registry } from '../../server/registry/registry.ts'
-import { treesOf, treesOverlap } from '../../server/registry/topic-trees.ts'
+import { treesOf, treesOverlap } from '../../server/domain/topic-trees.ts'
 
 // Issue 12, item 2: whatever devices are registered, in whatever order, no two members'
 // topic trees overlap — checked on the model (treesOf) and on the ACL the formats really
