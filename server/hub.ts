@@ -21,6 +21,7 @@ import { Activity } from './ingest/activity.ts'
 import { GroupCommitter } from './ingest/group-commit.ts'
 import { MetricCardinality } from './ingest/metric-cardinality.ts'
 import { IngestPipeline } from './ingest/pipeline.ts'
+import { LearnedDiscovery } from './ingest/formats/discovery.ts'
 import { RefusalReporter } from './ingest/refusal-reporter.ts'
 import { child, createRootLogger, type Log } from './log.ts'
 import { createMetrics } from './metrics.ts'
@@ -96,8 +97,11 @@ export function createHub (config: Config, options: HubOptions = {}) {
   const cardinality = new MetricCardinality(config.TSUDOI_MAX_METRICS_PER_DEVICE)
   // Revocation also means a rotated token; only a deleted device's metric count is forgotten.
   bus.on('deviceRevoked', (id) => { if (registry.device(id) === undefined) cardinality.forget(id) })
+  // What this hub's devices announced (Home Assistant discovery); a revoked device announces again.
+  const discovery = new LearnedDiscovery()
+  bus.on('deviceRevoked', (id) => discovery.forget(id))
   const pipeline = new IngestPipeline({
-    committer, reporter, activity, bus, metrics, cardinality, log: child(root, 'ingest'), maxPayload: config.TSUDOI_MAX_PAYLOAD, clock
+    committer, reporter, activity, bus, metrics, cardinality, discovery, log: child(root, 'ingest'), maxPayload: config.TSUDOI_MAX_PAYLOAD, clock
   })
 
   let tcp: MqttListener | undefined

@@ -6,7 +6,6 @@ import type { ErrorCode } from '../errors.ts'
 import type { EventBus } from '../event-bus.ts'
 import type { Activity } from '../ingest/activity.ts'
 import type { DeviceIdentity } from '../domain/identity.ts'
-import { forgetDevice } from '../ingest/formats/discovery.ts'
 import { formats } from '../ingest/formats/index.ts'
 import { filterWithin } from '../domain/topic-filter.ts'
 import type { Log } from '../log.ts'
@@ -266,7 +265,6 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
   // clientReady after the CONNACK) is closed when it becomes ready.
   const revokedAt = new Map<string, number>()
   bus.on('deviceRevoked', (deviceId) => {
-    forgetDevice(deviceId)
     revokedAt.set(deviceId, performance.now())
     for (const client of sessions.get(deviceId) ?? []) client.close()
   })

@@ -2,6 +2,7 @@ import { errorCatalogue } from '../errors.ts'
 import { matcherFor } from '../domain/topic-filter.ts'
 import { formats } from './formats/index.ts'
 import { DISCOVERY_PREFIX } from './formats/discovery-config.ts'
+import type { LearnedDiscovery } from './formats/discovery.ts'
 import type { DeviceIdentity } from '../domain/identity.ts'
 import { type Accepted, type Refusal, isRefusal, validateCandidate } from './validate.ts'
 
@@ -19,13 +20,24 @@ const TOPIC_REFUSALS = new Set<Refusal['code']>(['TOPIC_NOT_ALLOWED', 'UNKNOWN_T
 /** May the broker route this PUBLISH to its readers? (Readings refused inside it don't matter.) */
 export const isRoutable = (outcome: DecodeOutcome): boolean => !outcome.refusals.some((r) => TOPIC_REFUSALS.has(r.code))
 
+/** What decoding needs from the hub it runs in: made once per hub (server/ingest/pipeline.ts), never per PUBLISH. */
+export interface DecodeContext {
+  /** TSUDOI_MAX_PAYLOAD. */
+  maxPayload: number
+  /** What this hub's devices announced through Home Assistant discovery: the one state decoding reads and writes. */
+  discovery: LearnedDiscovery
+}
+
 /**
- * Everything the hub does with one PUBLISH before storing it, as a pure function:
- * topic ACL, size limit, the device's format, and the common checks. Good readings in a
- * payload survive its bad ones. It never throws: whatever a decoder throws on one payload
- * refuses that payload (PROCESSING_FAILED), and nothing else (issue 12, item 1).
+ * Everything the hub does with one PUBLISH before storing it: topic ACL, size limit, the
+ * device's format, and the common checks. Good readings in a payload survive its bad ones.
+ * The outcome depends on its arguments only; the one thing it changes is `context.discovery`,
+ * when the publish is a discovery config — no module state, so two hubs in one process
+ * decode independently. It never throws: whatever a decoder throws on one payload refuses
+ * that payload (PROCESSING_FAILED), and nothing else (issue 12, item 1).
  */
-export function decodePublish (device: DeviceIdentity, topic: string, payload: Buffer, now: number, maxPayload: number): DecodeOutcome {
+export function decodePublish (device: DeviceIdentity, topic: string, payload: Buffer, now: number, context: DecodeContext): DecodeOutcome {
+  const { maxPayload } = context
   let mayPublish = false
   try {
     const format = formats[device.format]
@@ -36,7 +48,7 @@ export function decodePublish (device: DeviceIdentity, topic: string, payload: B
     if (payload.length > maxPayload) {
       return { accepted: [], refusals: [{ code: 'PAYLOAD_TOO_LARGE', message: `payload of ${payload.length} bytes exceeds the limit of ${maxPayload}` }] }
     }
-    const decoded = format.decode(device, topic, payload)
+    const decoded = format.decode(device, topic, payload, context.discovery)
     if (decoded === null) {
       // The shared discovery tree is no device's own: what nothing there reads is not routed.
       if (topic.startsWith(`${DISCOVERY_PREFIX}/`)) {

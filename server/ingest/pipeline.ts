@@ -4,7 +4,8 @@ import type { Log } from '../log.ts'
 import type { HubMetrics } from '../metrics.ts'
 import type { Reading } from '../store/reading-store.ts'
 import type { Activity } from './activity.ts'
-import { type DecodeOutcome, decodePublish, isRoutable } from './decode.ts'
+import { type DecodeContext, type DecodeOutcome, decodePublish, isRoutable } from './decode.ts'
+import type { LearnedDiscovery } from './formats/discovery.ts'
 import type { DeviceIdentity } from '../domain/identity.ts'
 import type { GroupCommitter } from './group-commit.ts'
 import type { MetricCardinality } from './metric-cardinality.ts'
@@ -18,6 +19,8 @@ export interface IngestDeps {
   bus: EventBus
   metrics: HubMetrics
   maxPayload: number
+  /** The hub's memory of what its devices announced through Home Assistant discovery. */
+  discovery: LearnedDiscovery
   /** Caps the distinct metrics per device; none means no cap. */
   cardinality?: MetricCardinality
   /** Where a failure that could not be reported to the device is logged. */
@@ -46,9 +49,11 @@ export class IngestPipeline {
   private readonly clock: () => number
   // Labelled children looked up once: the counter is bumped for every PUBLISH.
   private readonly publishesByQos: Array<{ inc: () => void }>
+  private readonly decodeContext: DecodeContext
 
   constructor (private readonly deps: IngestDeps) {
     this.clock = deps.clock ?? Date.now
+    this.decodeContext = { maxPayload: deps.maxPayload, discovery: deps.discovery }
     this.publishesByQos = [0, 1, 2].map((qos) => deps.metrics.publishes.labels(String(qos)))
   }
 
@@ -56,7 +61,7 @@ export class IngestPipeline {
     const { metrics, committer } = this.deps
     this.publishesByQos[qos]?.inc()
     metrics.pendingPublishes.inc()
-    const outcome = decodePublish(device, topic, payload, this.clock(), this.deps.maxPayload)
+    const outcome = decodePublish(device, topic, payload, this.clock(), this.decodeContext)
     let readings: Reading[] = []
     try {
       readings = this.admit(device, topic, outcome)

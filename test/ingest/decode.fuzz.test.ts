@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { errorCatalogue } from '../../server/errors.ts'
-import { decodePublish } from '../../server/ingest/decode.ts'
+import { type DecodeContext, decodePublish } from '../../server/ingest/decode.ts'
+import { LearnedDiscovery } from '../../server/ingest/formats/discovery.ts'
 import type { DeviceIdentity } from '../../server/domain/identity.ts'
 import { formats } from '../../server/ingest/formats/index.ts'
 import { METRIC_NAME, metricSpec } from '../../server/domain/metric-catalog.ts'
@@ -15,6 +16,7 @@ import type { DeviceFormat } from '../../server/domain/device-formats.ts'
 const NOW = Date.UTC(2026, 11, 2, 3, 0, 0)
 const YEAR_2000 = Date.UTC(2000, 0, 1)
 const MAX_PAYLOAD = 64 * 1024
+const CONTEXT: DecodeContext = { maxPayload: MAX_PAYLOAD, discovery: new LearnedDiscovery() }
 const FORMATS = Object.keys(formats) as DeviceFormat[]
 const RUNS = 2000
 
@@ -87,7 +89,7 @@ const publish = fc.constantFrom(...devices).chain((device) => fc.record({
 describe('decodePublish under fuzzing', () => {
   it(`never throws, and accepts only usable readings or refuses with a known code (${RUNS} publishes)`, () => {
     fc.assert(fc.property(publish, ({ device, topic, payload }) => {
-      const outcome = decodePublish(device, topic, payload, NOW, MAX_PAYLOAD)
+      const outcome = decodePublish(device, topic, payload, NOW, CONTEXT)
       expect(outcome.failure).toBeUndefined()
       for (const refusal of outcome.refusals) {
         expect(refusal.code).not.toBe('PROCESSING_FAILED')
@@ -121,8 +123,8 @@ describe('decodePublish under fuzzing', () => {
     fc.assert(fc.property(run, ([device, id, announced, state]) => {
       const stateTopic = `${device.topic}/fuzz/${id}`
       const body = Object.fromEntries(Object.entries({ ...announced, stat_t: stateTopic }).filter(([, v]) => v !== undefined))
-      const learn = decodePublish(device, `homeassistant/sensor/${device.topic}/${id}/config`, Buffer.from(JSON.stringify(body)), NOW, MAX_PAYLOAD)
-      const read = decodePublish(device, stateTopic, Buffer.from(state), NOW, MAX_PAYLOAD)
+      const learn = decodePublish(device, `homeassistant/sensor/${device.topic}/${id}/config`, Buffer.from(JSON.stringify(body)), NOW, CONTEXT)
+      const read = decodePublish(device, stateTopic, Buffer.from(state), NOW, CONTEXT)
       for (const outcome of [learn, read]) {
         expect(outcome.refusals.map((r) => r.code)).not.toContain('PROCESSING_FAILED')
         for (const reading of outcome.accepted) {

@@ -77,9 +77,9 @@ describe('no single payload stops the hub', () => {
 
   it('refuses a payload whose decoder throws as PROCESSING_FAILED, logs the stack once, acknowledges it and keeps the connection', async () => {
     const decode = nativeFormat.decode.bind(nativeFormat)
-    const spy = vi.spyOn(nativeFormat, 'decode').mockImplementation((device, topic, payload) => {
+    const spy = vi.spyOn(nativeFormat, 'decode').mockImplementation((device, topic, payload, discovery) => {
       if (payload.toString() === 'boom') throw new RangeError('a decoder bug')
-      return decode(device, topic, payload)
+      return decode(device, topic, payload, discovery)
     })
     try {
       for (let i = 0; i < 3; i++) {

@@ -15,10 +15,10 @@ const candidates: FirmwareRules[] = [tasmotaRules, shellyRules, esphomeRules]
 export const autoRules: FirmwareRules = {
   publish: (device) => [...new Set(candidates.flatMap((rules) => rules.publish(device)))],
   subscribe: (device) => [...new Set(candidates.flatMap((rules) => rules.subscribe(device)))],
-  decode (device, topic, payload) {
+  decode (device, topic, payload, discovery) {
     for (const rules of candidates) {
       if (!matcherFor(rules, device, () => rules.publish(device))(topic)) continue
-      const decoded = rules.decode(device, topic, payload)
+      const decoded = rules.decode(device, topic, payload, discovery)
       if (decoded !== null) return decoded
     }
     return null

@@ -1,5 +1,4 @@
 import { nothing, refused } from './format.ts'
-import { entitiesOn } from './discovery.ts'
 import { type FirmwareRules, firmwareFormat, under } from './firmware.ts'
 import { readEntities } from './learned-state.ts'
 import { decodeStatus } from './native.ts'
@@ -17,7 +16,7 @@ export const esphomeRules: FirmwareRules = {
   publish: (device) => [`${device.topic}/#`],
   // Commands arrive under the same prefix (`<prefix>/switch/<id>/command`).
   subscribe: (device) => [`${device.topic}/#`],
-  decode (device, topic, payload) {
+  decode (device, topic, payload, discovery) {
     const rest = under(device.topic, topic)
     if (rest === undefined) return null
     if (rest === 'status') return decodeStatus(payload.toString('utf8'))
@@ -25,7 +24,7 @@ export const esphomeRules: FirmwareRules = {
     const [component, objectId, ...tail] = rest.split('/')
     const sensorName = component === 'sensor' && tail.length === 1 && tail[0] === 'state' ? objectId : undefined
     // What ESPHome announced wins, including a sensor's custom `state_topic`.
-    const announced = entitiesOn(device.id, topic)
+    const announced = discovery.entitiesOn(device.id, topic)
     if (announced.length > 0) return readEntities(announced, payload, sensorName || undefined)
     if (objectId === undefined || objectId === '' || tail.length === 0) return null
     if (sensorName === undefined) return nothing() // switches, binary sensors, lights, text, commands: not readings

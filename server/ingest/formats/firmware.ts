@@ -4,7 +4,7 @@ import { matcherFor } from '../../domain/topic-filter.ts'
 import type { DecodeResult, PayloadFormat } from './format.ts'
 import type { DeviceIdentity } from '../../domain/identity.ts'
 import { DISCOVERY_PREFIX, DISCOVERY_STATUS_TOPIC, parseDiscoveryTopic } from './discovery-config.ts'
-import { learnDiscovery } from './discovery.ts'
+import type { LearnedDiscovery } from './discovery.ts'
 import { decodeLearned } from './learned-state.ts'
 import { nativeFormat } from './native.ts'
 
@@ -22,7 +22,7 @@ export interface FirmwareRules {
   /** Filters the firmware subscribes to for commands. */
   subscribe (device: DeviceIdentity): string[]
   /** Decodes one of the firmware's own topics; null when the topic is not one of them. */
-  decode (device: DeviceIdentity, topic: string, payload: Buffer): DecodeResult | null
+  decode (device: DeviceIdentity, topic: string, payload: Buffer, discovery: LearnedDiscovery): DecodeResult | null
 }
 
 const DISCOVERY_FILTER = `${DISCOVERY_PREFIX}/#`
@@ -60,14 +60,14 @@ export function firmwareFormat (rules: FirmwareRules): PayloadFormat {
   return {
     publishFilters: (device) => [...ownPublish(rules, device), DISCOVERY_FILTER, ...nativeFormat.publishFilters(device)],
     subscribeFilters: (device) => [...ownSubscribe(rules, device), DISCOVERY_STATUS_TOPIC, ...nativeFormat.subscribeFilters(device)],
-    decode (device, topic, payload) {
-      const native = nativeFormat.decode(device, topic, payload)
+    decode (device, topic, payload, discovery) {
+      const native = nativeFormat.decode(device, topic, payload, discovery)
       if (native !== null) return native
       if (parseDiscoveryTopic(topic) !== undefined) {
-        return learnDiscovery(device.id, topic, payload, (stateTopic) => ownsTopic(rules, device, stateTopic))
+        return discovery.learn(device.id, topic, payload, (stateTopic) => ownsTopic(rules, device, stateTopic))
       }
-      const own = isOwn(rules, device, topic) ? rules.decode(device, topic, payload) : null
-      return own ?? decodeLearned(device.id, topic, payload)
+      const own = isOwn(rules, device, topic) ? rules.decode(device, topic, payload, discovery) : null
+      return own ?? decodeLearned(discovery, device.id, topic, payload)
     }
   }
 }

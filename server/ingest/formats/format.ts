@@ -1,5 +1,6 @@
 import type { Candidate, Refusal } from '../validate.ts'
 import type { DeviceIdentity } from '../../domain/identity.ts'
+import type { LearnedDiscovery } from './discovery.ts'
 
 export interface DecodeResult {
   candidates: Candidate[]
@@ -15,8 +16,11 @@ export interface PayloadFormat {
   publishFilters (device: DeviceIdentity): string[]
   /** Topic filters the device may subscribe within. */
   subscribeFilters (device: DeviceIdentity): string[]
-  /** Decodes one publish; `null` means the topic is not part of this format. */
-  decode (device: DeviceIdentity, topic: string, payload: Buffer): DecodeResult | null
+  /**
+   * Decodes one publish; `null` means the topic is not part of this format. `discovery` is the
+   * hub's memory of what its devices announced: the only state a decoder reads or writes.
+   */
+  decode (device: DeviceIdentity, topic: string, payload: Buffer, discovery: LearnedDiscovery): DecodeResult | null
 }
 
 export const nothing = (): DecodeResult => ({ candidates: [], refusals: [] })

@@ -1,7 +1,7 @@
 import type { Candidate, Refusal } from '../validate.ts'
 import { type DecodeResult, nothing, refused } from './format.ts'
 import type { Entity } from './discovery-config.ts'
-import { availabilityOn, entitiesOn } from './discovery.ts'
+import type { LearnedDiscovery } from './discovery.ts'
 import { dig, readAvailability, readJson } from './payload.ts'
 import { NON_NUMERIC_CLASSES, resolveSensor } from './quantities.ts'
 import { convert } from './units.ts'
@@ -10,10 +10,10 @@ import { convert } from './units.ts'
 // picked by its template, named by its device class, unit and name (quantities.ts).
 
 /** Decodes a publish on a learned state or availability topic; null when nothing was announced there. */
-export function decodeLearned (deviceId: string, topic: string, payload: Buffer): DecodeResult | null {
-  const entities = entitiesOn(deviceId, topic)
+export function decodeLearned (discovery: LearnedDiscovery, deviceId: string, topic: string, payload: Buffer): DecodeResult | null {
+  const entities = discovery.entitiesOn(deviceId, topic)
   if (entities.length > 0) return readEntities(entities, payload)
-  const availability = availabilityOn(deviceId, topic)
+  const availability = discovery.availabilityOn(deviceId, topic)
   if (availability === undefined) return null
   const status = readAvailability(payload, availability.online, availability.offline)
   return typeof status === 'string' ? { ...nothing(), status } : refused(status)

@@ -1,7 +1,7 @@
 import type { Candidate, Refusal } from '../validate.ts'
 import { type DecodeResult, nothing, refused } from './format.ts'
 import type { DeviceIdentity } from '../../domain/identity.ts'
-import { learnedUnit } from './discovery.ts'
+import type { LearnedDiscovery } from './discovery.ts'
 import { firmwareFormat, under } from './firmware.ts'
 import { own, readAvailability, readObject } from './payload.ts'
 import { sensorMetric } from './sensor-metric.ts'
@@ -45,7 +45,7 @@ export const zigbee2mqttFormat = firmwareFormat({
   publish: (device) => [`${device.topic}/#`],
   // The bridge subscribes to its whole base topic for `/set`, `/get` and `bridge/request/…`.
   subscribe: (device) => [`${device.topic}/#`],
-  decode (device, topic, payload) {
+  decode (device, topic, payload, discovery) {
     const rest = under(device.topic, topic)
     if (rest === undefined) return null
     if (rest === 'bridge/state') return availability(payload, true)
@@ -53,7 +53,7 @@ export const zigbee2mqttFormat = firmwareFormat({
     const levels = rest.split('/')
     if (levels.at(-1) === 'availability' && levels.length > 1) return availability(payload, false)
     if (levels.slice(1).some((level) => COMMANDS.has(level))) return nothing()
-    return decodeState(device, topic, rest, payload)
+    return decodeState(discovery, device, topic, rest, payload)
   }
 })
 
@@ -67,7 +67,7 @@ function availability (payload: Buffer, bridge: boolean): DecodeResult {
   return bridge || status === 'online' ? { ...nothing(), status } : nothing()
 }
 
-function decodeState (device: DeviceIdentity, topic: string, name: string, payload: Buffer): DecodeResult {
+function decodeState (discovery: LearnedDiscovery, device: DeviceIdentity, topic: string, name: string, payload: Buffer): DecodeResult {
   // Zigbee2MQTT clears a removed device's retained state with an empty payload.
   if (payload.length === 0) return nothing()
   const read = readObject(payload, `state of ${name}`)
@@ -80,7 +80,7 @@ function decodeState (device: DeviceIdentity, topic: string, name: string, paylo
     if (field === undefined || value === null) continue
     // Before Zigbee2MQTT 2.0 `illuminance` was a raw value and `illuminance_lux` the lux.
     if (key === 'illuminance' && state.illuminance_lux !== undefined) continue
-    const unit = learnedUnit(device.id, topic, key) ?? defaultUnit(key, field, state)
+    const unit = discovery.unitOf(device.id, topic, key) ?? defaultUnit(key, field, state)
     const conversion = conversionFor(field.quantity, unit)
     if (conversion === undefined) {
       refusals.push({ code: 'UNKNOWN_SHAPE', message: `${name}: unit ${JSON.stringify(unit)} of ${key} cannot be converted to ${field.quantity}` })

@@ -1,4 +1,5 @@
-import { type DecodeOutcome, decodePublish } from '../../../server/ingest/decode.ts'
+import { type DecodeContext, type DecodeOutcome, decodePublish } from '../../../server/ingest/decode.ts'
+import { LearnedDiscovery } from '../../../server/ingest/formats/discovery.ts'
 import type { DeviceIdentity } from '../../../server/domain/identity.ts'
 import type { DeviceFormat } from '../../../server/domain/device-formats.ts'
 
@@ -7,6 +8,8 @@ import type { DeviceFormat } from '../../../server/domain/device-formats.ts'
 
 export const NOW = Date.UTC(2025, 5, 1, 3, 0, 0)
 export const MAX_PAYLOAD = 64 * 1024
+/** One hub's decoding state, shared by the tests of a file as one hub would share it. */
+export const CONTEXT: DecodeContext = { maxPayload: MAX_PAYLOAD, discovery: new LearnedDiscovery() }
 
 let serial = 0
 /** A fresh device (fresh id, so no discovery learned by another test leaks in). */
@@ -17,7 +20,7 @@ export function deviceOf (format: DeviceFormat, topic: string): DeviceIdentity {
 
 export function publish (device: DeviceIdentity, topic: string, payload: string | object): DecodeOutcome {
   const text = typeof payload === 'string' ? payload : JSON.stringify(payload)
-  return decodePublish(device, topic, Buffer.from(text), NOW, MAX_PAYLOAD)
+  return decodePublish(device, topic, Buffer.from(text), NOW, CONTEXT)
 }
 
 /** An accepted reading at the hub's receive time. */

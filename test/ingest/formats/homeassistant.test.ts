@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_ENTITIES_PER_DEVICE, learnedCount } from '../../../server/ingest/formats/discovery.ts'
-import { at, deviceOf, publish, readings } from './helpers.ts'
+import { MAX_ENTITIES_PER_DEVICE } from '../../../server/ingest/formats/discovery.ts'
+import { CONTEXT, at, deviceOf, publish, readings } from './helpers.ts'
+
+const learnedCount = (deviceId: string): number => CONTEXT.discovery.count(deviceId)
 
 // Discovery configs and states from the Home Assistant MQTT documentation:
 // https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery (discovery topic and payload,
