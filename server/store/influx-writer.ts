@@ -1,5 +1,5 @@
 import { HttpError, InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client'
-import { lineOf } from './influx-line.ts'
+import { LineEncoder } from './influx-line.ts'
 import type { InfluxConnectionOptions, InfluxFlavor } from './influx-http.ts'
 import type { Reading } from './reading-store.ts'
 
@@ -30,9 +30,6 @@ export class InfluxWriteError extends Error {
 export function isRefusedByServer (error: unknown): error is InfluxWriteError {
   return error instanceof InfluxWriteError && error.status !== undefined && [400, 413, 422].includes(error.status)
 }
-
-/** The line protocol InfluxDB receives for a reading (also for the dead-letter file). */
-export const toLine = lineOf
 
 /**
  * Where writes go. 1.x has no /api/v2/write (1.8 added it), so the client is pointed at the 1.x
@@ -68,6 +65,8 @@ export class InfluxWriter {
   // gzip pays over a network; to an InfluxDB on this machine it only costs CPU twice (the hub
   // compresses, influxd inflates) on the cores both share.
   private readonly gzipThreshold: number
+  // This writer's escaped tag names: no other store's readings fill or evict them.
+  private readonly lines = new LineEncoder()
 
   constructor (private readonly options: InfluxConnectionOptions, private readonly path: string) {
     this.client = new InfluxDB({ url: options.url.replace(/\/+$/, ''), token: options.token, timeout: options.timeoutMs ?? 10_000 })
@@ -76,7 +75,7 @@ export class InfluxWriter {
 
   async write (readings: readonly Reading[]): Promise<void> {
     for (let start = 0; start < readings.length; start += MAX_WRITE_BATCH) {
-      await this.writeChunk(readings.slice(start, start + MAX_WRITE_BATCH).map(lineOf))
+      await this.writeChunk(readings.slice(start, start + MAX_WRITE_BATCH).map(this.lines.line))
     }
   }
 

@@ -4,7 +4,8 @@ import { TsudoiError } from '../../errors.ts'
 import type { Log } from '../../log.ts'
 import type { InfluxReadingStore } from '../influx.ts'
 import type { InfluxRollups } from '../influx-rollup.ts'
-import { InfluxWriteError, isRefusedByServer, toLine } from '../influx-writer.ts'
+import { InfluxWriteError, isRefusedByServer } from '../influx-writer.ts'
+import { LineEncoder } from '../influx-line.ts'
 import type {
   MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
 } from '../reading-store.ts'
@@ -60,7 +61,8 @@ export class QueuedReadingStore implements ReadingStore {
     this.queue = new DiskQueue(queueOptions)
     const { file, maxBytes, synchronous, rowReadings } = queueOptions
     this.writerOptions = { file, maxBytes, ...(synchronous === undefined ? {} : { synchronous }), ...(rowReadings === undefined ? {} : { rowReadings }) }
-    this.deadLetter = new DeadLetterFile(join(options.dir, 'dead-letter.jsonl'), toLine)
+    // The line InfluxDB would have received, for an operator replaying it.
+    this.deadLetter = new DeadLetterFile(join(options.dir, 'dead-letter.jsonl'), new LineEncoder().line)
     this.drainer = new Drainer({
       ...options.drain,
       queue: {
