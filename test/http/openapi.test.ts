@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
-import type { FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isApiRoute } from '../../server/http/api-docs.ts'
+import { isApiRoute, requireDocumentedRoutes } from '../../server/http/api-docs.ts'
 import { type Provisioned, type TestHub, provision, startTestHub } from '../helpers/hub.ts'
 import { documentedOperations, keysIn, type OpenApiDocument, openApiDocument, openApiPath, refsIn } from './openapi-document.ts'
 
@@ -195,5 +195,21 @@ describe('schema validation keeps the hub\'s errors', () => {
     expect(Object.keys(me.body.member)).toEqual(['id', 'name', 'sector', 'sharing', 'floorArea', 'seats', 'rooms', 'workshop', 'createdAt'])
     expect(Object.keys(me.body.devices[0])).toEqual(['id', 'member', 'name', 'format', 'topic', 'createdAt', 'lastSeen', 'online', 'battery'])
     expect(me.body.mqtt).toEqual({ host: '127.0.0.1', port: t.hub.mqttPort, wsUrl: t.hub.wsUrl })
+  })
+})
+
+describe('an API route left out of the document', () => {
+  it('cannot be registered: the hub would refuse to start rather than serve an undocumented route', async () => {
+    const app = Fastify()
+    requireDocumentedRoutes(app)
+    const handler = async () => ({})
+    app.get('/api/documented', { schema: { tags: ['operations'] } }, handler)
+    app.get('/api/docs/static/*', handler)
+    app.get('/favicon.svg', handler)
+    expect(() => app.get('/api/undocumented', handler))
+      .toThrow('GET /api/undocumented: an API route needs tags and schemas to be in /api/openapi.json (server/http/api-docs.ts)')
+    expect(() => app.post('/metrics', { schema: {} }, handler)).toThrow(/^POST \/metrics: /)
+    expect(app.apiRoutes).toEqual([{ method: 'GET', url: '/api/documented' }])
+    await app.close()
   })
 })
