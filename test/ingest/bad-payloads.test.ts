@@ -73,9 +73,18 @@ describe('bad payloads through a real broker', () => {
   })
 
   it('counts refusals by reason in /metrics and health', async () => {
-    const metrics = await t.api('/metrics')
-    expect(metrics.body).toMatch(/tsudoi_readings_refused_total\{code="INVALID_JSON"\} 1/)
-    const health = await t.api('/api/health')
-    expect(health.body.refused.PAYLOAD_TOO_LARGE).toBe(1)
+    // Every count, read before and after two refusals: whatever ran before in this file.
+    const refusedInMetrics = async (): Promise<Record<string, number>> => {
+      const text = (await t.api('/metrics')).body as string
+      return Object.fromEntries([...text.matchAll(/^tsudoi_readings_refused_total\{code="([A-Z_]+)"\} (\d+)$/gm)].map(([, code, count]) => [code, Number(count)]))
+    }
+    const before = await refusedInMetrics()
+    expect((await t.api('/api/health')).body.refused).toEqual(before)
+    await client.publishAsync(`${base}/telemetry`, '{"temperature": 21.5', { qos: 1 })
+    await client.publishAsync(`${base}/telemetry`, JSON.stringify({ temperature: 20, note: 'x'.repeat(2000) }), { qos: 1 })
+    expect([(await errors.next()).code, (await errors.next()).code]).toEqual(['INVALID_JSON', 'PAYLOAD_TOO_LARGE'])
+    const after = { ...before, INVALID_JSON: (before.INVALID_JSON ?? 0) + 1, PAYLOAD_TOO_LARGE: (before.PAYLOAD_TOO_LARGE ?? 0) + 1 }
+    expect(await refusedInMetrics()).toEqual(after)
+    expect((await t.api('/api/health')).body.refused).toEqual(after)
   })
 })
