@@ -1,5 +1,5 @@
 import { mean } from './quantile.ts'
-import type { ShownRelease } from './release/release-cell.ts'
+import type { ShownRelease } from '../domain/release.ts'
 
 // What the signed-in member sees on top of the community's releases: its own values,
 // unperturbed (its own data), and where it stands — worked out from the published release

@@ -1,6 +1,6 @@
 import type { Member } from '../registry/registry.ts'
 import type { LatestShown } from '../store/release-store.ts'
-import { isSuppressedRelease } from './release/release-cell.ts'
+import { isSuppressedRelease } from '../domain/release.ts'
 
 // The community overview: how many take part, and which comparisons are shown. A sector
 // with fewer than k sharing members is not named with its count. A metric/sector pair is

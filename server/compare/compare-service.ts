@@ -13,7 +13,7 @@ import { type OpenData, toOpenData } from './open-data.ts'
 import { NO_PER, cohortOf } from './release/cohort-families.ts'
 import { gridValues } from './release/grid-values.ts'
 import { type GridSize, GRID_MS, bucketsIn, gridSizeOf, nextBucket } from './release/local-grid.ts'
-import { type Release, isSuppressedRelease } from './release/release-cell.ts'
+import { type Release, isSuppressedRelease } from '../domain/release.ts'
 import { TtlCache } from './ttl-cache.ts'
 
 // Serves comparisons from the stored releases (releaser.ts makes them): nothing the

@@ -1,7 +1,7 @@
 import type { CompareResult } from './compare-service.ts'
 import { isPending } from './compare-service.ts'
 import { QUANTILE_METHOD } from './quantile.ts'
-import { isSuppressedRelease } from './release/release-cell.ts'
+import { isSuppressedRelease } from '../domain/release.ts'
 import { type CsvCell, toCsv } from '../domain/csv.ts'
 
 // The open-data export: the community's releases (docs/privacy.md), one row per released

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import type { Release } from '../compare/release/release-cell.ts'
+import type { Release } from '../domain/release.ts'
 import { ensurePrivateDatabaseFile } from '../private-files.ts'
 
 // Where protected comparison releases live (docs/privacy.md): one SQLite file beside the

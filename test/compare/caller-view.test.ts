@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { callerView, releasePercentile } from '../../server/compare/caller-view.ts'
-import type { ShownRelease } from '../../server/compare/release/release-cell.ts'
+import type { ShownRelease } from '../../server/domain/release.ts'
 
 // The caller's standing, read off a published release only (server/compare/caller-view.ts).
 const base = { members: 10, membersBand: '10–19', meanInterval: [9, 11] as [number, number] }

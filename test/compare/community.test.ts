@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { communityOverview } from '../../server/compare/community.ts'
-import type { Release } from '../../server/compare/release/release-cell.ts'
+import type { Release } from '../../server/domain/release.ts'
 import { T0, member } from './fixtures.ts'
 
 const members = [

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isPending } from '../../server/compare/compare-service.ts'
-import { type ShownRelease, isSuppressedRelease, releaseCell } from '../../server/compare/release/release-cell.ts'
+import { releaseCell } from '../../server/compare/release/release-cell.ts'
+import { type ShownRelease, isSuppressedRelease } from '../../server/domain/release.ts'
 import { Releaser } from '../../server/compare/releaser.ts'
 import { TsudoiError } from '../../server/errors.ts'
 import type { Member } from '../../server/registry/registry.ts'

@@ -6,7 +6,7 @@ import { niceTimeTicks } from '../../dashboard/src/charts/time-axis.ts'
 import { standingSentence } from '../../dashboard/src/pages/compare-summary.ts'
 
 const H = 3_600_000
-// Shapes as the hub's releases have them (server/compare/release/release-cell.ts): from k a
+// Shapes as the hub's releases have them (server/domain/release.ts, made in server/compare/release/release-cell.ts): from k a
 // mean and its interval, from 10 the median and quartiles; suppressed and pending buckets say only that.
 const comparison: Comparison = {
   metric: 'power',

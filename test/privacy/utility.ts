@@ -2,7 +2,8 @@ import { buildCommunity } from '../../device-sim/community.ts'
 import { profiles } from '../../device-sim/profiles/index.ts'
 import { quantile, mean } from '../../server/compare/quantile.ts'
 import { perturbationParams } from '../../server/compare/release/perturbation.ts'
-import { type Contribution, isSuppressedRelease, releaseCell } from '../../server/compare/release/release-cell.ts'
+import { type Contribution, releaseCell } from '../../server/compare/release/release-cell.ts'
+import { isSuppressedRelease } from '../../server/domain/release.ts'
 import type { Sector } from '../../server/domain/sectors.ts'
 
 // Utility of protected releases on the simulator's sector profiles (docs/privacy.md,

@@ -4,6 +4,7 @@ import { countBand } from './count-band.ts'
 import { protectedSum } from './mean-audit.ts'
 import { type PerturbationParams, cellMultiplier, meanSign, memberFactor } from './perturbation.ts'
 import { keyedUniform } from './keyed-random.ts'
+import type { Release, SuppressedRelease } from '../../domain/release.ts'
 
 // One cell of a release — one metric, cohort, normalisation, bucket size and bucket — from
 // the true per-member values in it. Pure and deterministic: the same cell and contributions
@@ -20,30 +21,6 @@ export interface ReleaseParams {
   secret: string
   perturbation: PerturbationParams
 }
-
-export interface ShownRelease {
-  time: number
-  /** At least this many members contributed (the band's lower edge; never the exact count). */
-  members: number
-  /** The count band, e.g. "5–9". */
-  membersBand: string
-  p10?: number
-  p25?: number
-  /** The median and quartiles: from 10 members (../bucket-stats.ts). */
-  p50?: number
-  p75?: number
-  p90?: number
-  mean: number
-  /** An interval meant to hold the true (unperturbed) mean in about 90 % of releases (docs/privacy.md, "Utility"). */
-  meanInterval: [number, number]
-}
-
-/** A suppressed cell says only that: no count, no figure. */
-export interface SuppressedRelease { time: number, suppressed: true }
-
-export type Release = ShownRelease | SuppressedRelease
-
-export const isSuppressedRelease = (release: Release): release is SuppressedRelease => 'suppressed' in release
 
 export function suppressed (time: number): SuppressedRelease {
   return { time, suppressed: true }

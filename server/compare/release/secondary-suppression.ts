@@ -1,4 +1,5 @@
-import { type CellId, type Contribution, type Release, type ReleaseParams, isSuppressedRelease, releaseCell, suppressed } from './release-cell.ts'
+import { type CellId, type Contribution, type ReleaseParams, releaseCell, suppressed } from './release-cell.ts'
+import { type Release, isSuppressedRelease } from '../../domain/release.ts'
 
 // τ-ARGUS' two steps for one family of nested cohorts — the community ("all") and its
 // sectors, or a workshop and its sectors — in one bucket:

@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { meanSign, memberFactor, perturbationParams } from '../../../server/compare/release/perturbation.ts'
-import { type Contribution, type ReleaseParams, type ShownRelease, isSuppressedRelease, releaseCell } from '../../../server/compare/release/release-cell.ts'
+import { type Contribution, type ReleaseParams, releaseCell } from '../../../server/compare/release/release-cell.ts'
+import { type ShownRelease, isSuppressedRelease } from '../../../server/domain/release.ts'
 import { quantile } from '../../../server/compare/quantile.ts'
 import { type Family, releaseFamily } from '../../../server/compare/release/secondary-suppression.ts'
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { perturbationParams } from '../../../server/compare/release/perturbation.ts'
-import { type Contribution, isSuppressedRelease, releaseCell } from '../../../server/compare/release/release-cell.ts'
+import { type Contribution, releaseCell } from '../../../server/compare/release/release-cell.ts'
+import { isSuppressedRelease } from '../../../server/domain/release.ts'
 import { releaseFamily } from '../../../server/compare/release/secondary-suppression.ts'
 
 const params = { k: 3, secret: 's', perturbation: perturbationParams(10) }
