@@ -37,6 +37,9 @@ export async function buildHttpApp (ctx: HttpContext, sessionSecret: string, ext
     trustProxy: ctx.config.TSUDOI_TRUST_PROXY
   })
   app.setErrorHandler(errorHandler)
+  // Fastify's own 404 body ({message, error, statusCode}) would be the one answer outside the
+  // error shape every client reads (docs/api.md); the path is not echoed back.
+  app.setNotFoundHandler(async (_request, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such route or file' } }))
   // Schema-first routes: each declares its zod schemas (server/api-schemas/); Fastify validates
   // the request and encodes the answer through them, and the OpenAPI document is made from them.
   app.setValidatorCompiler(validatorCompiler)

@@ -188,6 +188,13 @@ describe('schema validation keeps the hub\'s errors', () => {
       .toEqual({ status: 403, body: { error: { code: 'FORBIDDEN', message: 'the admin token is required' } } })
   })
 
+  it('an unknown route or file is 404 NOT_FOUND in the same error shape', async () => {
+    const expected = { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no such route or file' } } }
+    expect(await t.api('/api/no-such-route')).toEqual(expected)
+    expect(await t.api('/api/docs/static/../../../package.json')).toEqual(expected)
+    expect(await t.api('/no-such-file.js')).toEqual(expected)
+  })
+
   it('an answer carries only the fields of its schema', async () => {
     const me = await t.api('/api/me', { token: alice.member.accessKey })
     expect(me.status).toBe(200)
