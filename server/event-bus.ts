@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { Reading } from './store/reading-store.ts'
+import type { Reading } from './domain/reading.ts'
 import type { Log } from './log.ts'
 
 export interface HubEvents {

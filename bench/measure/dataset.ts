@@ -1,4 +1,4 @@
-import type { Reading } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 import { SECTORS } from '../lib/hub-api.ts'
 
 // The query data set: members × devices × metrics at a fixed step over a span ending now.

@@ -1,4 +1,4 @@
-import type { Reading } from '../store/reading-store.ts'
+import type { Reading } from '../domain/reading.ts'
 
 export interface Timers {
   setTimeout: (fn: () => void, ms: number) => unknown

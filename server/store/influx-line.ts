@@ -1,5 +1,5 @@
 import { encodeTag } from './influx-escape.ts'
-import type { Reading } from './reading-store.ts'
+import type { Reading } from '../domain/reading.ts'
 
 // A reading as the line protocol line the official client's Point would write — measurement
 // `reading`, tags in key order, escaped as the client escapes them (`,` `=` space and the

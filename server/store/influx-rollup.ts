@@ -5,7 +5,8 @@ import { rowsOf, type InfluxHttp } from './influx-http.ts'
 import { rollupPoints } from './influx-rollup-points.ts'
 import { HOUR_MS, hourCountsQuery, newestRawBeforeQuery } from './influx-rollup-queries.ts'
 import type { InfluxWriter } from './influx-writer.ts'
-import type { MemberBucketQuery, Reading } from './reading-store.ts'
+import type { MemberBucketQuery } from './reading-store.ts'
+import type { Reading } from '../domain/reading.ts'
 
 const DAY_MS = 24 * HOUR_MS
 

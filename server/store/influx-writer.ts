@@ -1,7 +1,7 @@
 import { HttpError, InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client'
 import { LineEncoder } from './influx-line.ts'
 import type { InfluxConnectionOptions, InfluxFlavor } from './influx-http.ts'
-import type { Reading } from './reading-store.ts'
+import type { Reading } from '../domain/reading.ts'
 
 /** Most readings one HTTP write carries (InfluxData recommends batches of ~5,000 lines). */
 export const MAX_WRITE_BATCH = 5000

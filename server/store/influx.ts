@@ -14,9 +14,8 @@ import { ROLLUP_MEASUREMENTS, dropMemberRollupQuery } from './influx-rollup-quer
 import { rollupMemberBuckets } from './influx-rollup-read.ts'
 import { deviceMetricsOf, seriesKeysQuery } from './influx-series-keys.ts'
 import { InfluxWriteError, InfluxWriter, writePath } from './influx-writer.ts'
-import type {
-  MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
-} from './reading-store.ts'
+import type { MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, ReadingStore, SeriesPoint, SeriesQuery } from './reading-store.ts'
+import type { Reading } from '../domain/reading.ts'
 
 export interface InfluxStoreOptions extends InfluxConnectionOptions {
   log?: Log

@@ -1,15 +1,7 @@
+import type { Reading } from '../domain/reading.ts'
+
 // The contract every reading store keeps (embedded SQLite, InfluxDB). One contract suite
 // (test/store/reading-store.contract.ts) runs against each implementation.
-
-export interface Reading {
-  /** epoch ms */
-  time: number
-  member: string
-  device: string
-  sector: string
-  metric: string
-  value: number
-}
 
 export interface RawQuery {
   member: string

@@ -2,9 +2,8 @@ import Database from 'better-sqlite3'
 import { metricSpec } from '../domain/metric-catalog.ts'
 import { ensurePrivateDatabaseFile } from '../private-files.ts'
 import { floorTo } from './buckets.ts'
-import type {
-  MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
-} from './reading-store.ts'
+import type { MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, ReadingStore, SeriesPoint, SeriesQuery } from './reading-store.ts'
+import type { Reading } from '../domain/reading.ts'
 import { readingSchema, rollupTables, sourceFor } from './sqlite-schema.ts'
 
 /** What names a series: one metric of one device (a device belongs to one member). */

@@ -1,6 +1,6 @@
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Reading } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 import { type Provisioned, type TestHub, provision, startTestHub } from '../helpers/hub.ts'
 
 // Issue 12, item 10: the live stream ignored write backpressure — for a client that does not

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { GroupCommitter } from '../../server/ingest/group-commit.ts'
-import type { Reading } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 
 const reading = (value: number): Reading => ({ time: value, member: 'm', device: 'd', sector: 'retail', metric: 'power', value })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DeadLetterFile } from '../../server/store/queue/dead-letter.ts'
 import { Drainer } from '../../server/store/queue/drainer.ts'
-import type { Reading } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 import { T0, reading } from './reading-store.contract.ts'
 
 // The drainer's wait after a failed write: its own backoff, or the server's Retry-After when

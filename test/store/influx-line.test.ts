@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { encodeTag } from '../../server/store/influx-escape.ts'
 import { LineEncoder, TAG_CACHE_ENTRIES } from '../../server/store/influx-line.ts'
-import type { Reading } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 
 // A LineEncoder must write exactly what the official client's Point writes for a reading (the
 // escaping rules live in the client; the hub only stopped building a Point per reading).

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { InfluxReadingStore } from '../../server/store/influx.ts'
 import type { RollupOptions } from '../../server/store/influx-rollup.ts'
 import { slicesOf } from '../../server/store/influx-rollup-read.ts'
-import type { MemberBucketQuery, Reading } from '../../server/store/reading-store.ts'
+import type { MemberBucketQuery } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 import { influxdAvailable, influxQuery, startInfluxd, type Influxd } from '../helpers/influxd.ts'
 
 // The hourly rollup `reading_1h` against a real influxd: whatever path answers, memberBuckets

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { InfluxReadingStore } from '../../server/store/influx.ts'
 import { QueuedReadingStore } from '../../server/store/queue/queued-store.ts'
-import type { Reading } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 import { startInfluxStub, type InfluxStub, type InfluxStubOptions, type StoredPoint } from '../helpers/influx-stub.ts'
 import { T0, reading } from './reading-store.contract.ts'
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { InfluxReadingStore } from '../../server/store/influx.ts'
 import { QueuedReadingStore } from '../../server/store/queue/queued-store.ts'
-import type { Reading } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 import { influxdAvailable, influxQuery, startInfluxd, type Influxd } from '../helpers/influxd.ts'
 import { T0 } from './reading-store.contract.ts'
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Reading, ReadingStore } from '../../server/store/reading-store.ts'
+import type { ReadingStore } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 
 // The one contract every ReadingStore keeps (one abstract suite for every store, as
 // MQTT.js's abstract_store.ts). Values are chosen so means and sums are exact in binary

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Reading } from '../../server/store/reading-store.ts'
+import type { Reading } from '../../server/domain/reading.ts'
 import { ThreadedSqliteStore } from '../../server/store/worker/threaded-sqlite.ts'
 import { connectDevice, provision, startTestHub } from '../helpers/hub.ts'
 

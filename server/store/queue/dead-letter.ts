@@ -1,6 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, writeSync } from 'node:fs'
 import { PRIVATE_FILE_MODE } from '../../private-files.ts'
-import type { Reading } from '../reading-store.ts'
+import type { Reading } from '../../domain/reading.ts'
 
 export interface Refusal { status?: number, message: string }
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { ensurePrivateDatabaseFile } from '../../private-files.ts'
-import type { Reading } from '../reading-store.ts'
+import type { Reading } from '../../domain/reading.ts'
 
 // The on-disk queue between an acknowledgement and InfluxDB (docs/architecture.md: "An acknowledgement
 // means durable"). One SQLite file in WAL mode; a push is one transaction, so the caller's

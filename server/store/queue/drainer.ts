@@ -1,4 +1,4 @@
-import type { Reading } from '../reading-store.ts'
+import type { Reading } from '../../domain/reading.ts'
 import type { DeadLetterFile, Refusal } from './dead-letter.ts'
 import type { DiskQueue, QueuedBatch } from './disk-queue.ts'
 

@@ -6,9 +6,8 @@ import type { InfluxReadingStore } from '../influx.ts'
 import type { InfluxRollups } from '../influx-rollup.ts'
 import { InfluxWriteError, isRefusedByServer } from '../influx-writer.ts'
 import { LineEncoder } from '../influx-line.ts'
-import type {
-  MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
-} from '../reading-store.ts'
+import type { MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, ReadingStore, SeriesPoint, SeriesQuery } from '../reading-store.ts'
+import type { Reading } from '../../domain/reading.ts'
 import { DeadLetterFile } from './dead-letter.ts'
 import { DiskQueue } from './disk-queue.ts'
 import type { QueueWriterOptions, QueueWriterRequest } from './queue-writer.ts'

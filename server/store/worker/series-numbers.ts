@@ -1,4 +1,4 @@
-import type { Reading } from '../reading-store.ts'
+import type { Reading } from '../../domain/reading.ts'
 import type { SeriesKey } from '../sqlite.ts'
 import type { ColumnBatch } from './protocol.ts'
 

@@ -1,6 +1,5 @@
-import type {
-  MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, Reading, ReadingStore, SeriesPoint, SeriesQuery
-} from '../reading-store.ts'
+import type { MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, ReadingStore, SeriesPoint, SeriesQuery } from '../reading-store.ts'
+import type { Reading } from '../../domain/reading.ts'
 import { TsudoiError } from '../../errors.ts'
 import { SqliteReadingStore } from '../sqlite.ts'
 import type { WriterOptions, WriterRequest } from './protocol.ts'
