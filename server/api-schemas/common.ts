@@ -34,7 +34,7 @@ export const memberSchema = z.object({
   rooms: z.number().nullable(),
   workshop: z.string().nullable().describe('the workshop the member joined through, if any'),
   createdAt: ms
-}).meta({ id: 'Member' })
+}).meta({ id: 'Member', description: 'a member' })
 export type Member = z.infer<typeof memberSchema>
 
 /** A device as registered (no token: only its hash is kept). */
@@ -77,7 +77,7 @@ export const deviceCredentialsSchema = deviceSchema.extend({
     errorsTopic: z.string()
   }),
   setup: setupSchema
-}).meta({ id: 'DeviceCredentials' })
+}).meta({ id: 'DeviceCredentials', description: 'the new device with its token and copy-paste set-up (the only answer that shows the token)' })
 export type DeviceCredentials = z.infer<typeof deviceCredentialsSchema>
 
 /** An answer without a body (204). */

@@ -67,7 +67,7 @@ export const compareSchema = z.object({
   per: z.enum(perValues).nullable(),
   buckets: z.array(compareBucketSchema),
   me: callerViewSchema.optional().describe('the signed-in member’s own line, unperturbed')
-}).meta({ id: 'Comparison' })
+}).meta({ id: 'Comparison', description: 'the releases of the window, and the caller\'s own line' })
 export type Comparison = z.infer<typeof compareSchema>
 
 const withheld = z.number().nullable()
@@ -104,5 +104,5 @@ export const communitySchema = z.object({
   devicesOnline: z.number(),
   readingsLastMinute: z.number(),
   readingsLastHour: z.number()
-}).meta({ id: 'Community' })
+}).meta({ id: 'Community', description: 'the community at a glance' })
 export type Community = z.infer<typeof communitySchema>

@@ -10,5 +10,5 @@ export const healthSchema = z.object({
   refused: z.record(z.string(), z.number()).describe('readings refused since start, by error code'),
   storeWorkerFailures: z.number().optional(),
   queue: z.object({ depth: z.number(), bytes: z.number(), oldestAgeMs: z.number(), full: z.boolean() }).optional()
-}).meta({ id: 'Health' })
+}).meta({ id: 'Health', description: 'liveness and load' })
 export type Health = z.infer<typeof healthSchema>

@@ -35,22 +35,22 @@ export const meSchema = z.object({
   member: memberSchema,
   devices: z.array(meDeviceSchema),
   mqtt: z.object({ host: z.string(), port: z.number(), wsUrl: z.string() }).describe('where devices connect')
-}).meta({ id: 'Me' })
+}).meta({ id: 'Me', description: 'the member, its devices and where they connect' })
 export type Me = z.infer<typeof meSchema>
 
 export const readingSchema = z.object({ time: z.number(), device: z.string(), metric: z.string(), value: z.number() })
 export type Reading = z.infer<typeof readingSchema>
-export const readingsSchema = z.object({ readings: z.array(readingSchema).describe('newest first') })
+export const readingsSchema = z.object({ readings: z.array(readingSchema).describe('newest first') }).describe('the readings')
 
 export const seriesPointSchema = z.object({ time: z.number(), mean: z.number(), min: z.number(), max: z.number(), count: z.number() })
 export type SeriesPoint = z.infer<typeof seriesPointSchema>
-export const seriesSchema = z.object({ metric: z.string(), unit: z.string(), bucket: z.number().describe('ms'), points: z.array(seriesPointSchema) })
+export const seriesSchema = z.object({ metric: z.string(), unit: z.string(), bucket: z.number().describe('ms'), points: z.array(seriesPointSchema) }).describe('the buckets, oldest first')
 export type Series = z.infer<typeof seriesSchema>
 
 export const memberMetricsSchema = z.object({
   metrics: z.array(z.object({ metric: z.string(), unit: z.string(), kind: z.enum(['gauge', 'counter']) }))
-})
+}).describe('the metrics the member has sent')
 
 export const refusalSchema = z.object({ device: z.string(), code: z.string(), message: z.string(), topic: z.string(), time: z.number() })
 export type Refusal = z.infer<typeof refusalSchema>
-export const refusalsSchema = z.object({ errors: z.array(refusalSchema) })
+export const refusalsSchema = z.object({ errors: z.array(refusalSchema) }).describe('the last refusals, newest first')

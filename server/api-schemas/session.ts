@@ -10,5 +10,5 @@ export const sessionBody = z.union([
 export const sessionSchema = z.union([
   z.object({ role: z.literal('member'), member: z.object({ id: z.string(), name: z.string(), sector: sectorSchema }) }),
   z.object({ role: z.enum(['admin', 'anonymous']) })
-]).meta({ id: 'Session' })
+]).meta({ id: 'Session', description: 'who is signed in' })
 export type Session = z.infer<typeof sessionSchema>

@@ -29,19 +29,19 @@ export const workshopSchema = z.object({
   keepData: z.boolean(),
   ended: z.boolean(),
   createdAt: z.number()
-}).meta({ id: 'Workshop' })
+}).meta({ id: 'Workshop', description: 'a workshop' })
 export type Workshop = z.infer<typeof workshopSchema>
 
-export const createdWorkshopSchema = workshopSchema.extend({ joinUrl: z.string(), qr: z.string().describe('path of the QR code (SVG)') })
+export const createdWorkshopSchema = workshopSchema.extend({ joinUrl: z.string(), qr: z.string().describe('path of the QR code (SVG)') }).describe('the new workshop and its join URL')
 export const workshopListItemSchema = workshopSchema.extend({ joinUrl: z.string(), members: z.number() })
-export const workshopsSchema = z.object({ workshops: z.array(workshopListItemSchema) })
+export const workshopsSchema = z.object({ workshops: z.array(workshopListItemSchema) }).describe('every workshop')
 
-export const joinInfoSchema = z.object({ name: z.string(), sector: z.string().nullable(), expiresAt: z.number(), open: z.boolean() })
+export const joinInfoSchema = z.object({ name: z.string(), sector: z.string().nullable(), expiresAt: z.number(), open: z.boolean() }).describe('what the join code opens')
 export type JoinInfo = z.infer<typeof joinInfoSchema>
 
 export const joinedSchema = z.object({
   workshop: z.object({ id: z.string(), name: z.string(), expiresAt: z.number() }),
   member: z.object({ id: z.string(), name: z.string(), sector: sectorSchema, accessKey: z.string() }),
   device: deviceCredentialsSchema
-})
+}).describe('the new member (with its access key) and its device')
 export type Joined = z.infer<typeof joinedSchema>

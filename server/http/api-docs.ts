@@ -51,6 +51,22 @@ export function requireDocumentedRoutes (app: FastifyInstance): void {
 }
 
 /**
+ * The zod → JSON Schema transform, plus each answer's description: an answer whose schema
+ * has an id becomes a bare `$ref`, and @fastify/swagger would then call it "Default Response".
+ */
+const withResponseDescriptions: typeof jsonSchemaTransform = (route) => {
+  const transformed = jsonSchemaTransform(route)
+  const declared = (route.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {}
+  const responses = (transformed.schema as { response?: Record<string, Record<string, unknown>> } | undefined)?.response ?? {}
+  for (const [status, schema] of Object.entries(declared)) {
+    const description = schema instanceof z.ZodType ? z.globalRegistry.get(schema)?.description : undefined
+    const json = responses[status]
+    if (description !== undefined && json !== undefined && json.description === undefined) json.description = description
+  }
+  return transformed
+}
+
+/**
  * The OpenAPI document at /api/openapi.json, made from the zod schemas the routes declare,
  * and Swagger UI at /api/docs with its assets served by the hub itself (a hub on a
  * workshop's LAN often has no Internet; the page loads nothing from elsewhere and sends its
@@ -85,7 +101,7 @@ export async function apiDocs (app: FastifyInstance): Promise<void> {
       ]
     },
     hideUntagged: true,
-    transform: jsonSchemaTransform,
+    transform: withResponseDescriptions,
     transformObject: jsonSchemaTransformObject
   })
   await app.register(swaggerUi, {
