@@ -150,6 +150,13 @@ module.exports = {
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] }
     },
     {
+      name: 'no-runtime-cycle',
+      comment: 'Modules that import each other (type-only imports aside) see each other half-initialised, in an order that depends on who was imported first.',
+      severity: 'error',
+      from: { path: '^(server|dashboard/src|device-sim)/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } }
+    },
+    {
       name: 'no-unresolvable-import',
       comment: 'An import that resolves to nothing is a moved file whose importers were not updated.',
       severity: 'error',

@@ -78,7 +78,12 @@ describe('the import rule', () => {
         // Allowed: the contract's types.
         'dashboard/src/fine.ts': "import type { Health } from '../../server/api-schemas/health.ts'\nexport type H = Health\n",
         // The composition root imported from inside the hub.
-        'server/compare/leak.ts': "import type { Hub } from '../hub.ts'\nexport type H = Hub\n"
+        'server/compare/leak.ts': "import type { Hub } from '../hub.ts'\nexport type H = Hub\n",
+        // Two modules importing each other's values; a cycle through a type-only import is fine.
+        'server/compare/cycle-a.ts': "import { b } from './cycle-b.ts'\nexport const a = (): number => b + 1\n",
+        'server/compare/cycle-b.ts': "import { a } from './cycle-a.ts'\nexport const b = 1\nexport const callA = a\n",
+        'server/compare/types-a.ts': "import type { B } from './types-b.ts'\nexport interface A { b?: B }\n",
+        'server/compare/types-b.ts': "import type { A } from './types-a.ts'\nexport interface B { a?: A }\n"
       }
       for (const [path, text] of Object.entries(wrong)) writeFileSync(join(copy, path), text)
 
@@ -91,6 +96,7 @@ describe('the import rule', () => {
         'domain-imports-no-other-layer: server/domain/leak.ts → server/http/app.ts',
         'http-only-from-the-composition-root: server/domain/leak.ts → server/http/app.ts',
         'ingest-is-below-broker: server/ingest/leak.ts → server/registry/registry.ts',
+        'no-runtime-cycle: server/compare/cycle-a.ts → server/compare/cycle-b.ts',
         'store-is-below-ingest: server/store/leak.ts → server/ingest/pipeline.ts'
       ].sort())
     })

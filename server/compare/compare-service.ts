@@ -13,8 +13,9 @@ import { type OpenData, toOpenData } from './open-data.ts'
 import { NO_PER, cohortOf } from './release/cohort-families.ts'
 import { gridValues } from './release/grid-values.ts'
 import { type GridSize, GRID_MS, bucketsIn, gridSizeOf, nextBucket } from './release/local-grid.ts'
-import { type Release, isSuppressedRelease } from '../domain/release.ts'
+import { isSuppressedRelease } from '../domain/release.ts'
 import { TtlCache } from './ttl-cache.ts'
+import { type CompareBucket, isPending } from './compare-bucket.ts'
 
 // Serves comparisons from the stored releases (releaser.ts makes them): nothing the
 // community sees is computed from readings at request time. Only the caller's own line is
@@ -34,13 +35,6 @@ export interface CompareServiceOptions {
   /** How long a store answer for a caller's own line is reused; default 5 s. */
   cacheTtlMs?: number
 }
-
-/** A bucket not released yet: still open, or waiting out the grace period. */
-export interface PendingBucket { time: number, pending: true }
-
-export type CompareBucket = Release | PendingBucket
-
-export const isPending = (bucket: CompareBucket): bucket is PendingBucket => 'pending' in bucket
 
 export interface CompareResult {
   metric: string

@@ -1,5 +1,5 @@
 import type { CompareResult } from './compare-service.ts'
-import { isPending } from './compare-service.ts'
+import { isPending } from './compare-bucket.ts'
 import { QUANTILE_METHOD } from './quantile.ts'
 import { isSuppressedRelease } from '../domain/release.ts'
 import { type CsvCell, toCsv } from '../domain/csv.ts'

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isPending } from '../../server/compare/compare-service.ts'
+import { isPending } from '../../server/compare/compare-bucket.ts'
 import { releaseCell } from '../../server/compare/release/release-cell.ts'
 import { type ShownRelease, isSuppressedRelease } from '../../server/domain/release.ts'
 import { Releaser } from '../../server/compare/releaser.ts'
