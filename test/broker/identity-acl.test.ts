@@ -2,8 +2,8 @@ import net from 'node:net'
 import mqtt from 'mqtt'
 import mqttPacket from 'mqtt-packet'
 import { connectPacket } from '../helpers/raw-mqtt.ts'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Provisioned, type TestHub, collect, connectDevice, provision, sleep, startTestHub } from '../helpers/hub.ts'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { type Provisioned, type TestHub, collect, connectDevice, provision, startTestHub } from '../helpers/hub.ts'
 
 describe('device identity and topic ACL', () => {
   let t: TestHub
@@ -49,7 +49,9 @@ describe('device identity and topic ACL', () => {
     const one = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token, { clientId: 'alpha-old' })
     const two = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token, { clientId: 'alpha-new' })
     await two.publishAsync(a.device.topic, '{"power": 10}', { qos: 1 })
-    await sleep(100)
+    // Both still answered by the hub after the second logged in (a PUBACK each), not just not yet closed.
+    await one.publishAsync(a.device.topic, '{"power": 11}', { qos: 1 })
+    await two.publishAsync(a.device.topic, '{"power": 12}', { qos: 1 })
     expect(one.connected && two.connected).toBe(true)
     one.end(true); two.end(true)
   })
@@ -59,13 +61,18 @@ describe('device identity and topic ACL', () => {
     const victim = await connectDevice(t.hub.mqttUrl, b.device.id, b.device.token)
     const attackerErrors = collect(attacker, 'tsudoi/alpha/alpha-d1/errors')
     await attacker.subscribeAsync('tsudoi/alpha/alpha-d1/errors')
-    const seen: string[] = []
-    victim.on('message', (topic) => seen.push(topic))
+    const seen: Array<[string, string]> = []
+    victim.on('message', (topic, payload) => seen.push([topic, payload.toString()]))
     await victim.subscribeAsync('tsudoi/beta/beta-d1/#')
     await attacker.publishAsync(b.device.topic, '{"power": 99999}', { qos: 1 })
     expect(await attackerErrors.next()).toEqual({ code: 'TOPIC_NOT_ALLOWED', message: expect.stringContaining('may not publish'), topic: b.device.topic, time: expect.any(Number) })
-    await sleep(200)
-    expect(seen).toEqual([])
+    // A marker the victim sends itself after the attacker's publish was answered: the broker
+    // would have forwarded the attacker's message before that answer, so once the marker is
+    // back, anything forwarded would already be in `seen`.
+    const marker = new Promise<void>((resolve) => victim.on('message', (topic) => { if (topic === 'tsudoi/beta/beta-d1/cmd/marker') resolve() }))
+    await victim.publishAsync('tsudoi/beta/beta-d1/cmd/marker', 'after', { qos: 1 })
+    await marker
+    expect(seen).toEqual([['tsudoi/beta/beta-d1/cmd/marker', 'after']])
     expect(attacker.connected).toBe(true)
     const stolen = await t.api('/api/me/readings', { token: b.member.accessKey })
     expect(stolen.body.readings).toEqual([])
@@ -94,15 +101,19 @@ describe('device identity and topic ACL', () => {
   })
 
   it('counts connections in health and marks the device online', async () => {
+    // The member's view of its device and the hub's count, read together. The earlier tests'
+    // connections may still be closing, so each state is waited for, not slept into.
+    const state = async (): Promise<{ devices: unknown, devicesOnline: unknown }> => ({
+      devices: (await t.api('/api/me', { token: b.member.accessKey })).body.devices,
+      devicesOnline: (await t.api('/api/health')).body.devicesOnline
+    })
+    const device = (online: boolean): object => ({
+      id: 'beta-d1', member: 'beta', name: 'Device beta-d1', format: 'json', topic: 'beta-d1', createdAt: expect.any(Number), lastSeen: expect.any(Number), online, battery: null
+    })
     const client = await connectDevice(t.hub.mqttUrl, b.device.id, b.device.token)
-    await sleep(50)
-    const me = await t.api('/api/me', { token: b.member.accessKey })
-    expect(me.body.devices).toEqual([expect.objectContaining({ id: 'beta-d1', online: true, lastSeen: expect.any(Number) })])
-    const health = await t.api('/api/health')
-    expect(health.body.devicesOnline).toBeGreaterThanOrEqual(1)
+    onTestFinished(() => { client.end(true) })
+    await vi.waitFor(async () => { expect(await state()).toEqual({ devices: [device(true)], devicesOnline: 1 }) }, { timeout: 5000, interval: 20 })
     client.end(true)
-    await sleep(100)
-    const after = await t.api('/api/me', { token: b.member.accessKey })
-    expect(after.body.devices[0].online).toBe(false)
+    await vi.waitFor(async () => { expect(await state()).toEqual({ devices: [device(false)], devicesOnline: 0 }) }, { timeout: 5000, interval: 20 })
   })
 })
