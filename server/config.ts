@@ -66,6 +66,14 @@ export const configSchema = z.object({
     if (valid !== true) ctx.addIssue({ code: 'custom', message: valid })
   }),
   TSUDOI_RELEASE_GRACE: duration('a duration such as 90s, 10m, 2h or 1d', 0, 7 * 86_400_000).prefault('10m'),
+  // Alerts (docs/alerts.md): e-mail over SMTP, LINE push, webhooks to private addresses, retries.
+  TSUDOI_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, such as smtp://host:25 or smtps://user:pass@host:465' }).optional(),
+  TSUDOI_SMTP_FROM: z.email('must be an e-mail address, such as alerts@example.jp').optional(),
+  TSUDOI_LINE_CHANNEL_TOKEN: z.string().trim().min(1).optional(),
+  TSUDOI_LINE_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.line.me'),
+  TSUDOI_ALERT_WEBHOOK_PRIVATE: bool.default(false),
+  TSUDOI_ALERT_RETRY: duration('a duration such as 500ms, 30s or 5m', 10, 3_600_000).prefault('30s'),
+  TSUDOI_ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   INFLUX_URL: z.url().optional(),
   INFLUX_DATABASE: z.string().min(1).default('tsudoi'),
   INFLUX_TOKEN: z.string().min(1).optional(),
@@ -78,7 +86,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>
 
 /** Settings that only make sense together. */
-const pairs: Array<[keyof Config, keyof Config]> = [['TSUDOI_TLS_CERT', 'TSUDOI_TLS_KEY']]
+const pairs: Array<[keyof Config, keyof Config]> = [['TSUDOI_TLS_CERT', 'TSUDOI_TLS_KEY'], ['TSUDOI_SMTP_URL', 'TSUDOI_SMTP_FROM']]
 
 export class ConfigError extends Error {
   constructor (message: string) {

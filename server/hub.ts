@@ -15,6 +15,8 @@ import type { Config } from './config.ts'
 import { EventBus } from './event-bus.ts'
 import { buildHttpApp, type RouteModule } from './http/app.ts'
 import { compareRoutes } from './http/routes/compare.ts'
+import { alertRoutes } from './http/routes/alerts.ts'
+import { Alerts } from './alerts/alerts.ts'
 import { Auth } from './http/auth.ts'
 import type { HttpContext } from './http/context.ts'
 import { Activity } from './ingest/activity.ts'
@@ -101,6 +103,18 @@ export function createHub (config: Config, options: HubOptions = {}) {
   // What this hub's devices announced (Home Assistant discovery); a revoked device announces again.
   const discovery = new LearnedDiscovery()
   bus.on('deviceRevoked', (id) => discovery.forget(id))
+  // Alert rules, evaluated as readings are stored, delivered through an outbox in registry.db (docs/alerts.md).
+  const alerts = new Alerts({
+    config, file: join(config.TSUDOI_DATA_DIR, 'registry.db'), bus, clock, log: child(root, 'alerts'),
+    ownerOf: (device) => registry.device(device)?.member,
+    devicesOf: (member) => registry.devices(member).map((d) => d.id),
+    isOnline: (device) => activity.isOnline(device),
+    memberMetrics: (member) => store.memberMetrics(member),
+    publish: (topic, payload) => new Promise((resolve, reject) => {
+      if (broker === undefined) return reject(new Error('the broker is not running'))
+      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: true, dup: false }, (error) => error ? reject(error) : resolve())
+    })
+  })
   const pipeline = new IngestPipeline({
     committer, reporter, activity, bus, metrics, cardinality, discovery, log: child(root, 'ingest'), maxPayload: config.TSUDOI_MAX_PAYLOAD, clock
   })
@@ -128,6 +142,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
     workshopExpiry,
     releaser,
     releaseArchive,
+    alerts,
     get adminToken (): string { return admin.token },
     get adminTokenGenerated (): boolean { return admin.generated },
     get mqttPort (): number { return tcp?.port ?? 0 },
@@ -160,6 +175,8 @@ export function createHub (config: Config, options: HubOptions = {}) {
         authenticate: (id, token) => registry.authenticateDevice(id, token),
         pipeline, committer, reporter, activity, bus, metrics, log: child(root, 'broker'), config
       })
+      // Before any device connects: no reading passes unevaluated, and retained alert states are back.
+      alerts.start()
       tcp = await listenTcp(broker, config.TSUDOI_HOST, config.TSUDOI_MQTT_PORT)
       if (config.TSUDOI_TLS_CERT !== undefined && config.TSUDOI_TLS_KEY !== undefined) {
         mqtts = await listenTls(broker, config.TSUDOI_HOST, config.TSUDOI_MQTTS_PORT, config.TSUDOI_TLS_CERT, config.TSUDOI_TLS_KEY)
@@ -173,7 +190,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
           return { host, port: tcp?.port ?? 0, wsPath: MQTT_WS_PATH, wsUrl: `ws://${host}:${httpPort}${MQTT_WS_PATH}` }
         }
       }
-      http = await buildHttpApp(ctx, storedSecret(registry, 'session_secret'), [compareRoutes(compare), ...(options.routes ?? [])])
+      http = await buildHttpApp(ctx, storedSecret(registry, 'session_secret'), [compareRoutes(compare), alertRoutes(alerts), ...(options.routes ?? [])])
       await http.listen({ host: config.TSUDOI_HOST, port: config.TSUDOI_HTTP_PORT })
       httpPort = (http.server.address() as { port: number }).port
       ws = attachWebSocket(broker, http.server, MQTT_WS_PATH)
@@ -197,6 +214,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
       if (broker !== undefined) await new Promise<void>((resolve) => broker!.close(() => resolve()))
       await committer.idle()
       await http?.close()
+      await alerts.stop()
       flushLastSeen()
       await store.close()
       releases.close()

@@ -1,6 +1,7 @@
 // The HTTP API's contract: request and response schemas of every public route, imported by
 // the routes (server/http/routes/) and, for types only, by the dashboard (dashboard/src/api/).
 export * from './admin.ts'
+export * from './alerts.ts'
 export * from './common.ts'
 export * from './compare.ts'
 export * from './health.ts'

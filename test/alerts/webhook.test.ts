@@ -1,0 +1,85 @@
+import { createHmac } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Provisioned, type TestHub, connectDevice, provision, startTestHub } from '../helpers/hub.ts'
+import { startReceiver, until } from './receivers.ts'
+
+// Real MQTT publishes crossing a threshold → the webhook a member set up receives a signed
+// POST (docs/alerts.md): evaluated as the readings are stored, delivered through the outbox.
+
+describe('a threshold alert delivered by webhook', () => {
+  let t: TestHub
+  let alice: Provisioned
+  let receiver: Awaited<ReturnType<typeof startReceiver>>
+
+  beforeAll(async () => {
+    receiver = await startReceiver()
+    // The receiver is on 127.0.0.1: private webhooks are refused unless allowed.
+    t = await startTestHub({ TSUDOI_ALERT_WEBHOOK_PRIVATE: 'on' })
+    alice = await provision(t, 'alice')
+  })
+  afterAll(async () => {
+    await t.stop()
+    await receiver.close()
+  })
+
+  it('fires once when a reading crosses it, stays quiet inside the hysteresis margin, clears past it; each POST is signed with the rule\'s key', async () => {
+    const created = await t.api('/api/me/alerts', {
+      token: alice.member.accessKey,
+      body: {
+        name: 'Fridge too warm', device: alice.device.id, metric: 'temperature',
+        condition: { type: 'above', value: 8 }, hysteresis: 1, channels: [{ type: 'webhook', url: `${receiver.url}/hook?k=1` }]
+      }
+    })
+    expect(created.status).toBe(201)
+    const rule = created.body
+    expect(rule).toEqual({
+      id: expect.stringMatching(/^al[0-9a-f]{16}$/),
+      name: 'Fridge too warm',
+      device: alice.device.id,
+      metric: 'temperature',
+      condition: { type: 'above', value: 8, minutes: 0 },
+      channels: [{ type: 'webhook', url: `${receiver.url}/hook?k=1` }],
+      hysteresis: 1,
+      repeatMinutes: null,
+      enabled: true,
+      createdAt: expect.any(Number),
+      state: 'ok',
+      acknowledged: false,
+      secret: expect.stringMatching(/^tsw_[A-Za-z0-9_-]{43}$/)
+    })
+    // The key is shown once: reading the rule again does not give it.
+    const again = await t.api(`/api/me/alerts/${rule.id}`, { token: alice.member.accessKey })
+    expect(again.body.secret).toBeUndefined()
+
+    const device = await connectDevice(t.hub.mqttUrl, alice.device.id, alice.device.token)
+    const topic = `tsudoi/alice/${alice.device.id}/telemetry`
+    for (const temperature of [5, 9.5, 9, 7.5]) await device.publishAsync(topic, JSON.stringify({ temperature }), { qos: 1 })
+    const [fired] = await receiver.received(1)
+    // 7.5 is back under 8 but not by the 1 °C margin: still firing, nothing more sent.
+    await device.publishAsync(topic, JSON.stringify({ temperature: 6.9 }), { qos: 1 })
+    const [, cleared] = await receiver.received(2)
+    await device.endAsync()
+
+    for (const [request, state, value] of [[fired!, 'firing', 9.5], [cleared!, 'cleared', 6.9]] as const) {
+      expect(request.method).toBe('POST')
+      expect(request.url).toBe('/hook?k=1')
+      expect(request.headers['content-type']).toBe('application/json')
+      const body = JSON.parse(request.body)
+      expect(body).toEqual({ alert: expect.any(String), rule: rule.id, name: 'Fridge too warm', state, device: alice.device.id, metric: 'temperature', value, time: expect.any(Number) })
+      const timestamp = request.headers['x-tsudoi-timestamp'] as string
+      expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(600)
+      const expected = `sha256=${createHmac('sha256', rule.secret).update(`${timestamp}.${request.body}`).digest('hex')}`
+      expect(request.headers['x-tsudoi-signature']).toBe(expected)
+    }
+    expect(receiver.requests).toHaveLength(2)
+
+    const events = await until(async () => {
+      const r = await t.api('/api/me/alerts/events', { token: alice.member.accessKey })
+      return r.body.events.every((e: { deliveries: Array<{ status: string }> }) => e.deliveries.every((d) => d.status === 'sent')) ? r.body.events : undefined
+    }, 'both deliveries recorded as sent')
+    expect(events).toEqual([
+      { id: JSON.parse(cleared!.body).alert, rule: rule.id, name: 'Fridge too warm', kind: 'cleared', device: alice.device.id, metric: 'temperature', value: 6.9, time: expect.any(Number), deliveries: [{ channel: 'webhook', status: 'sent', attempts: 1, error: null, sentAt: expect.any(Number) }] },
+      { id: JSON.parse(fired!.body).alert, rule: rule.id, name: 'Fridge too warm', kind: 'fired', device: alice.device.id, metric: 'temperature', value: 9.5, time: expect.any(Number), deliveries: [{ channel: 'webhook', status: 'sent', attempts: 1, error: null, sentAt: expect.any(Number) }] }
+    ])
+  })
+})
