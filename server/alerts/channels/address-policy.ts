@@ -32,8 +32,9 @@ export function isPrivateAddress (address: string): boolean {
 }
 
 export class BlockedAddressError extends Error {
-  constructor (address: string) {
-    super(`${address} is not a public address (TSUDOI_ALERT_WEBHOOK_PRIVATE=on allows it)`)
+  /** `host` is what the member wrote: the address a name resolved to is not told (it would map the hub's network). */
+  constructor (host: string) {
+    super(`${host} is not a public address (TSUDOI_ALERT_WEBHOOK_PRIVATE=on allows it)`)
     this.name = 'BlockedAddressError'
   }
 }
@@ -46,7 +47,7 @@ export function publicOnlyLookup (hostname: string, options: { all?: boolean }, 
     if (error !== null) return callback(error, [])
     const list = addresses as LookupAddress[]
     const refused = list.find((a) => isPrivateAddress(a.address))
-    if (refused !== undefined) return callback(new BlockedAddressError(refused.address), [])
+    if (refused !== undefined) return callback(new BlockedAddressError(hostname), [])
     if (options.all === true) return callback(null, list)
     const first = list[0]
     if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), [])
