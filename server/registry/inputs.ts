@@ -4,6 +4,7 @@ import { slugSchema } from './ids.ts'
 import { sectors } from '../domain/sectors.ts'
 import { MAX_TOPIC_LENGTH } from '../domain/topic-trees.ts'
 import { displayName } from '../domain/display-name.ts'
+import { ALERTS_LEVEL } from '../domain/alert-topics.ts'
 
 // What the admin API and the CLI accept for members and devices; the types come from here.
 const normalizers = {
@@ -32,7 +33,8 @@ export const memberPatchSchema = z.object({
 export type MemberPatch = z.infer<typeof memberPatchSchema>
 
 export const newDeviceSchema = z.object({
-  id: slugSchema.optional(),
+  // `alerts` would own tsudoi/<member>/alerts/, where the hub publishes the member's alert states (server/domain/alert-topics.ts).
+  id: slugSchema.refine((id) => id !== ALERTS_LEVEL, 'alerts is kept for the member\'s alert topics (tsudoi/<member>/alerts/)').optional(),
   member: slugSchema,
   name: displayName(),
   format: z.enum(deviceFormats).default('json'),

@@ -54,6 +54,13 @@ describe('alert states over MQTT', () => {
     expect(await granted(intruder, 'tsudoi/bob/alerts/#')).toBe(1)
   })
 
+  it('keeps the device id "alerts" for the alert topics: such a device would own tsudoi/<member>/alerts/', async () => {
+    expect(await t.admin('/api/admin/devices', { member: 'alice', name: 'Alerts', id: 'alerts' })).toEqual({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', message: 'id: alerts is kept for the member\'s alert topics (tsudoi/<member>/alerts/)', details: { fields: [{ field: 'id', message: 'alerts is kept for the member\'s alert topics (tsudoi/<member>/alerts/)' }] } } }
+    })
+  })
+
   it('publishes the state retained; a device cannot write there; a late subscriber reads the current state', async () => {
     const ha = await connect(homeAssistant.id, homeAssistant.token)
     const seen: Array<{ topic: string, body: any, retain: boolean }> = []
