@@ -76,21 +76,31 @@ describe('PATCH /api/admin/members/:id', () => {
 
   it('changes what it is given and nothing else', async () => {
     await provision(t, 'patch-inn', 'accommodation', 'patch-inn-d1', { rooms: 12, floorArea: 300 })
+    const before = (await t.admin('/api/admin/members/patch-inn')).body
+    expect(before).toEqual({
+      id: 'patch-inn', name: 'Member patch-inn', sector: 'accommodation', sharing: true, floorArea: 300, seats: null, rooms: 12, workshop: null,
+      createdAt: expect.any(Number), devices: [expect.objectContaining({ id: 'patch-inn-d1', member: 'patch-inn' })]
+    })
     const patched = await t.admin('/api/admin/members/patch-inn', { name: 'Patched Inn', sharing: false, floorArea: null }, 'PATCH')
-    expect(patched.status).toBe(200)
-    expect(patched.body).toMatchObject({ id: 'patch-inn', name: 'Patched Inn', sector: 'accommodation', sharing: false, floorArea: null, rooms: 12 })
-    expect((await t.admin('/api/admin/members/patch-inn')).body).toMatchObject({ name: 'Patched Inn', sharing: false, floorArea: null, rooms: 12 })
+    const { devices, ...member } = before
+    expect({ status: patched.status, body: patched.body }).toEqual({ status: 200, body: { ...member, name: 'Patched Inn', sharing: false, floorArea: null } })
+    expect((await t.admin('/api/admin/members/patch-inn')).body).toEqual({ ...before, name: 'Patched Inn', sharing: false, floorArea: null })
   })
 
   it('refuses bad values, unknown fields and unknown members with the field named', async () => {
     await provision(t, 'patch-shop', 'retail')
+    const before = (await t.admin('/api/admin/members/patch-shop')).body
     const bad = await t.admin('/api/admin/members/patch-shop', { sector: 'spaceport', seats: -3 }, 'PATCH')
     expect(bad.status).toBe(400)
     expect(bad.body.error.code).toBe('VALIDATION_FAILED')
     expect(bad.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['seats', 'sector'])
-    expect((await t.admin('/api/admin/members/patch-shop', { accessKeyHash: 'x' }, 'PATCH')).status).toBe(400)
+    // A field the API does not offer, even next to a good one: refused whole, named, nothing applied.
+    expect(await t.admin('/api/admin/members/patch-shop', { name: 'Half applied', accessKeyHash: 'x' }, 'PATCH')).toEqual({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', message: '(body): Unrecognized key: "accessKeyHash"', details: { fields: [{ field: '(body)', message: 'Unrecognized key: "accessKeyHash"' }] } } }
+    })
     expect((await t.admin('/api/admin/members/nobody', { name: 'X' }, 'PATCH')).status).toBe(404)
     expect((await t.api('/api/admin/members/patch-shop', { method: 'PATCH', body: { name: 'Anonymous edit' } })).status).toBe(401)
-    expect((await t.admin('/api/admin/members/patch-shop')).body.name).toBe('Member patch-shop')
+    expect((await t.admin('/api/admin/members/patch-shop')).body).toEqual(before)
   })
 })
