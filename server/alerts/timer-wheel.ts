@@ -13,6 +13,8 @@ export class TimerWheel<K> {
 
   get size (): number { return this.due.size }
 
+  has (key: K): boolean { return this.due.has(key) }
+
   /** Puts `key` at `at` (ms), replacing where it was; null takes it out. */
   schedule (key: K, at: number | null): void {
     this.cancel(key)
