@@ -35,8 +35,9 @@ function setUp () {
   const reading = (device: string, value: number) =>
     evaluator.onReadings([{ time: now, member: 'm', device, sector: 'restaurant', metric: 'temperature', value }])
   const at = (minutes: number) => { now = 1_000 * MIN + minutes * MIN; evaluator.tick() }
-  const events = () => outbox.events('m', 100).reverse().map((e) => [e.rule, e.kind, e.device, e.value, (e.time - 1_000 * MIN) / MIN, e.deliveries.map((d) => d.channel)])
-  return { evaluator, add, reading, at, events }
+  const events = () => outbox.events('m', 200).reverse().map((e) => [e.rule, e.kind, e.device, e.value, (e.time - 1_000 * MIN) / MIN, e.deliveries.map((d) => d.channel)])
+  const statuses = () => outbox.events('m', 200).flatMap((e) => e.deliveries.map((d) => [d.status, d.error]))
+  return { evaluator, add, reading, at, events, statuses }
 }
 
 describe('the evaluator on its timer wheel', () => {
@@ -79,5 +80,24 @@ describe('the evaluator on its timer wheel', () => {
       ['warm', 'repeated', 'd1', 9, 16, ['mqtt', 'webhook']]
     ])
     expect(evaluator.stateOf('warm')).toEqual({ state: 'firing', acknowledged: false })
+  })
+
+  it('a member flipping its own sensor gets 60 notifications an hour; the rest are recorded, suppressed, and say why', () => {
+    const { add, reading, at, events, statuses } = setUp()
+    add('flappy', { type: 'above', value: 8, device: 'd1' })
+    for (let i = 0; i < 40; i++) {
+      at(i)
+      reading('d1', 9)
+      reading('d1', 7)
+    }
+    const all = events()
+    expect(all).toHaveLength(80)
+    const counted = new Map<string, number>()
+    for (const [status, error] of statuses()) counted.set(`${status}: ${error}`, (counted.get(`${status}: ${error}`) ?? 0) + 1)
+    expect(Object.fromEntries(counted)).toEqual({ 'pending: null': 60, 'suppressed: over 60 notifications an hour for this member; not sent': 20 })
+    // An hour after the first, the member's notifications are sent again.
+    at(61)
+    reading('d1', 9)
+    expect(events().at(-1)).toEqual(['flappy', 'fired', 'd1', 9, 61, ['mqtt']])
   })
 })

@@ -83,3 +83,50 @@ describe('a threshold alert delivered by webhook', () => {
     ])
   })
 })
+
+describe('an offline alert and a disabled rule', () => {
+  let t: TestHub
+  let alice: Provisioned
+  let receiver: Awaited<ReturnType<typeof startReceiver>>
+
+  beforeAll(async () => {
+    receiver = await startReceiver()
+    t = await startTestHub({ TSUDOI_ALERT_WEBHOOK_PRIVATE: 'on' })
+    alice = await provision(t, 'alice')
+  })
+  afterAll(async () => {
+    await t.stop()
+    await receiver.close()
+  })
+
+  it('fires when the device disconnects and clears when it is back; a disabled rule says nothing until enabled again', async () => {
+    let device = await connectDevice(t.hub.mqttUrl, alice.device.id, alice.device.token)
+    const created = await t.api('/api/me/alerts', {
+      token: alice.member.accessKey,
+      body: { name: 'Gone', device: alice.device.id, condition: { type: 'offline' }, channels: [{ type: 'webhook', url: `${receiver.url}/offline` }] }
+    })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ metric: null, condition: { type: 'offline', value: null, minutes: 0 }, state: 'ok' })
+    await device.endAsync()
+    const [gone] = await receiver.received(1)
+    device = await connectDevice(t.hub.mqttUrl, alice.device.id, alice.device.token)
+    const [, back] = await receiver.received(2)
+    expect([JSON.parse(gone!.body), JSON.parse(back!.body)]).toEqual([
+      { alert: expect.any(String), rule: created.body.id, name: 'Gone', state: 'firing', device: alice.device.id, metric: null, value: null, time: expect.any(Number) },
+      { alert: expect.any(String), rule: created.body.id, name: 'Gone', state: 'cleared', device: alice.device.id, metric: null, value: null, time: expect.any(Number) }
+    ])
+
+    const off = await t.api(`/api/me/alerts/${created.body.id}`, { token: alice.member.accessKey, method: 'PATCH', body: { enabled: false } })
+    expect(off.body).toMatchObject({ enabled: false, state: 'ok' })
+    await device.endAsync()
+    device = await connectDevice(t.hub.mqttUrl, alice.device.id, alice.device.token)
+    // Enabled again while the device is online: nothing; then a disconnect fires. Had the
+    // disabled rule seen the first disconnect, its firing would have come before this one.
+    const on = await t.api(`/api/me/alerts/${created.body.id}`, { token: alice.member.accessKey, method: 'PATCH', body: { enabled: true, name: 'Gone again' } })
+    expect(on.body).toMatchObject({ enabled: true, name: 'Gone again', state: 'ok' })
+    await device.endAsync()
+    const [, , third] = await receiver.received(3)
+    expect(JSON.parse(third!.body)).toMatchObject({ name: 'Gone again', state: 'firing' })
+    expect(receiver.requests).toHaveLength(3)
+  })
+})
