@@ -50,4 +50,25 @@ describe('Home Assistant discovery is learned per hub', () => {
       code: 'UNKNOWN_TOPIC', message: `topic ${STATE_TOPIC} is not part of the homeassistant format`, topic: STATE_TOPIC, time: expect.any(Number)
     })
   })
+
+  it('forgets what a device announced once its token is rotated, on that hub only', async () => {
+    // Hub A knows the config from the test before; hub B is taught it now.
+    const onB = await connectDevice(hubs[1]!.hub.mqttUrl, 'ha-1', tokens[1]!)
+    clients.push(onB)
+    await onB.publishAsync(CONFIG_TOPIC, JSON.stringify(config), { qos: 1 })
+    const rotated = await hubs[0]!.admin('/api/admin/devices/ha-1/token', {})
+    expect(rotated.status).toBe(200)
+    const onA = await connectDevice(hubs[0]!.hub.mqttUrl, 'ha-1', rotated.body.token)
+    clients.push(onA)
+    const errorsOnA = collect(onA, 'tsudoi/bedroom-inn/ha-1/errors')
+    await onA.subscribeAsync('tsudoi/bedroom-inn/ha-1/errors', { qos: 1 })
+    await onA.publishAsync(STATE_TOPIC, JSON.stringify({ temperature: 23 }), { qos: 1 })
+    await onB.publishAsync(STATE_TOPIC, JSON.stringify({ temperature: 20 }), { qos: 1 })
+
+    expect(await stored(0)).toEqual([['temperature', 22.5]])
+    expect(await stored(1)).toEqual([['temperature', 20]])
+    expect(await errorsOnA.next()).toEqual({
+      code: 'UNKNOWN_TOPIC', message: `topic ${STATE_TOPIC} is not part of the homeassistant format`, topic: STATE_TOPIC, time: expect.any(Number)
+    })
+  })
 })
