@@ -1,5 +1,6 @@
 import type { PageFactory } from './context.ts'
 import { adminPage } from './pages/admin.ts'
+import { alertsPage } from './pages/alerts.ts'
 import { communityPage } from './pages/community.ts'
 import { comparePage } from './pages/compare.ts'
 import { devicesPage } from './pages/devices.ts'
@@ -16,6 +17,7 @@ export const routes: Record<string, PageFactory> = {
   '#/me': mePage,
   '#/compare': comparePage,
   '#/devices': devicesPage,
+  '#/alerts': alertsPage,
   '#/admin': adminPage,
   '#/join': joinPage,
   '#/workshop': workshopSheetPage,

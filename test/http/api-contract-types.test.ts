@@ -35,6 +35,9 @@ describe('the dashboard reads what the contract sends', () => {
     expectTypeOf<Sent<typeof contract.createdMemberSchema>>().toExtend<Read<typeof dashboard.createdMemberSchema>>()
     expectTypeOf<Sent<typeof contract.accessKeySchema>>().toExtend<Read<typeof dashboard.accessKeySchema>>()
     expectTypeOf<Sent<typeof contract.tokenSchema>>().toExtend<Read<typeof dashboard.tokenSchema>>()
+    expectTypeOf<Sent<typeof contract.alertRulesSchema>>().toExtend<Read<typeof dashboard.alertRulesSchema>>()
+    expectTypeOf<Sent<typeof contract.createdAlertRuleSchema>>().toExtend<Read<typeof dashboard.createdAlertRuleSchema>>()
+    expectTypeOf<Sent<typeof contract.alertEventsSchema>>().toExtend<Read<typeof dashboard.alertEventsSchema>>()
   })
 
   it('at run time: the hub\'s answers pass the dashboard\'s schemas', async () => {

@@ -191,3 +191,32 @@ export type ComparablePair = Community['comparable'][number]
 export const ALL_SECTORS = 'all'
 
 export const readingsSchema = z.looseObject({ readings: z.array(readingEvent) })
+
+// Alerts (docs/alerts.md): the fields the alerts page reads.
+export const alertRuleSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  device: z.nullable(z.string()),
+  metric: z.nullable(z.string()),
+  condition: z.looseObject({ type: z.string(), value: z.nullable(num), minutes: num }),
+  channels: z.array(z.looseObject({ type: z.string() })),
+  enabled: z.boolean(),
+  state: z.enum(['ok', 'pending', 'firing']),
+  acknowledged: z.boolean()
+})
+export type AlertRule = z.infer<typeof alertRuleSchema>
+export const alertRulesSchema = z.looseObject({ rules: z.array(alertRuleSchema) })
+export const createdAlertRuleSchema = z.looseObject({ id: z.string(), name: z.string(), secret: z.string() })
+export const alertEventSchema = z.looseObject({
+  id: z.string(),
+  rule: z.string(),
+  name: z.string(),
+  kind: z.enum(['fired', 'repeated', 'cleared', 'acknowledged']),
+  device: z.string(),
+  metric: z.nullable(z.string()),
+  value: z.nullable(num),
+  time: num,
+  deliveries: z.array(z.looseObject({ channel: z.string(), status: z.enum(['pending', 'sent', 'dead', 'suppressed']) }))
+})
+export type AlertEvent = z.infer<typeof alertEventSchema>
+export const alertEventsSchema = z.looseObject({ events: z.array(alertEventSchema) })

@@ -11,6 +11,7 @@ export const navItems: NavItem[] = [
   { hash: '#/me', label: 'nav.me', when: (ctx) => ctx.session.role !== 'admin' },
   { hash: '#/compare', label: 'nav.compare', when: () => true },
   { hash: '#/devices', label: 'nav.devices', when: (ctx) => ctx.session.role === 'member' },
+  { hash: '#/alerts', label: 'nav.alerts', when: (ctx) => ctx.session.role === 'member' },
   { hash: '#/admin', label: 'nav.admin', when: (ctx) => ctx.session.role !== 'member' }
 ]
 
