@@ -28,8 +28,13 @@ export function communityOverview (members: readonly Member[], latest: readonly 
     if (cohort === 'all') comparable.push({ metric: series, sector: ALL_SECTORS, members: release.members })
     else if (cohort.startsWith('sector:')) comparable.push({ metric: series, sector: cohort.slice('sector:'.length), members: release.members })
   }
+  // When every sharing member is in one sector, "all sectors" is that sector again: one card, not
+  // two. (With members elsewhere it is not, even beside one published sector: in a bucket where
+  // no sector reached k, "all" holds everyone — release/secondary-suppression.ts.)
+  const oneSector = perSector.size === 1
+  const distinct = comparable.filter((pair) => pair.sector !== ALL_SECTORS || !oneSector)
   // By metric; "all" first, then the sectors alphabetically.
-  comparable.sort((a, b) => a.metric.localeCompare(b.metric) ||
+  distinct.sort((a, b) => a.metric.localeCompare(b.metric) ||
     Number(b.sector === ALL_SECTORS) - Number(a.sector === ALL_SECTORS) || a.sector.localeCompare(b.sector))
-  return { members: { total: community.length, bySector }, comparable }
+  return { members: { total: community.length, bySector }, comparable: distinct }
 }

@@ -18,15 +18,28 @@ describe('communityOverview', () => {
   it('offers the community pairs with a shown release, "all" first, with the band and never a workshop', () => {
     const latest = [
       { series: 'power', cohort: 'sector:restaurant', release: shown(3) },
-      { series: 'power', cohort: 'all', release: shown(3) },
+      { series: 'power', cohort: 'sector:fishery', release: shown(3) },
+      { series: 'power', cohort: 'all', release: shown(5) },
       { series: 'co2', cohort: 'sector:retail', release: { time: T0, suppressed: true } as const },
       { series: 'co2', cohort: 'workshop:ws-1', release: shown(3) },
       { series: 'co2', cohort: 'sector:office', release: shown(5) }
     ]
     expect(communityOverview(members, latest, 3).comparable).toEqual([
       { metric: 'co2', sector: 'office', members: 5 },
-      { metric: 'power', sector: 'all', members: 3 },
+      { metric: 'power', sector: 'all', members: 5 },
+      { metric: 'power', sector: 'fishery', members: 3 },
       { metric: 'power', sector: 'restaurant', members: 3 }
     ])
+  })
+
+  it('offers no "all sectors" card when every sharing member is in one sector: it would be the same chart twice', () => {
+    const latest = [
+      { series: 'power', cohort: 'sector:restaurant', release: shown(3) },
+      { series: 'power', cohort: 'all', release: shown(3) }
+    ]
+    const restaurants = members.filter((m) => m.sector === 'restaurant' || m.workshop !== null)
+    expect(communityOverview(restaurants, latest, 3).comparable).toEqual([{ metric: 'power', sector: 'restaurant', members: 3 }])
+    // With fishery members too, "all" can hold them in buckets where no sector reached k: kept.
+    expect(communityOverview(members, latest, 3).comparable).toHaveLength(2)
   })
 })

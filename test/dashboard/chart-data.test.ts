@@ -47,19 +47,22 @@ describe('band chart data', () => {
 
 describe('standing sentence', () => {
   it('says "lower than" the share of peers above the member, in the catalogue\'s words', () => {
-    expect(standingSentence(comparison, 'power', '飲食店')).toBe('この期間、同業の飲食店の 70% より電力使用量が少ない')
+    expect(standingSentence(comparison, 'power', '飲食店')).toBe('この期間、同業の飲食店の70%より電力使用量が少ない')
   })
 
   it('turns it round when most peers are below', () => {
     const higher = { ...comparison, me: { ...comparison.me!, summary: { lowerThan: 20 } } }
-    expect(standingSentence(higher, 'power', '飲食店')).toBe('この期間、同業の飲食店の 80% より電力使用量が多い')
-    expect(standingSentence(higher, 'power', undefined)).toBe('この期間、参加事業者の 80% より電力使用量が多い')
+    expect(standingSentence(higher, 'power', '飲食店')).toBe('この期間、同業の飲食店の80%より電力使用量が多い')
+    expect(standingSentence(higher, 'power', undefined)).toBe('この期間、参加事業者の80%より電力使用量が多い')
+    // A level, not an amount: 高い/低い ("CO₂濃度が少ない" read wrong).
+    expect(standingSentence(higher, 'co2', '飲食店')).toBe('この期間、同業の飲食店の80%よりCO₂濃度が高い')
+    expect(standingSentence(comparison, 'temperature', undefined)).toBe('この期間、参加事業者の70%より温度が低い')
   })
 
   it('compares with the published mean where the cohort publishes no quantile (fewer than 10 members)', () => {
     const small = (versusMean: number | null) => ({ ...comparison, me: { ...comparison.me!, summary: { lowerThan: null, percentile: null, versusMean } } })
-    expect(standingSentence(small(23.4), 'power', '飲食店')).toBe('この期間、電力使用量は同業の飲食店の平均より 23% 多い')
-    expect(standingSentence(small(-8.6), 'power', undefined)).toBe('この期間、電力使用量は参加事業者の平均より 9% 少ない')
+    expect(standingSentence(small(23.4), 'power', '飲食店')).toBe('この期間、電力使用量は同業の飲食店の平均より23%多い')
+    expect(standingSentence(small(-8.6), 'power', undefined)).toBe('この期間、電力使用量は参加事業者の平均より9%少ない')
     expect(standingSentence(small(null), 'power', '飲食店')).toBe('この期間は比べられるだけのデータがありません。')
   })
 

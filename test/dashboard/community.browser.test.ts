@@ -44,6 +44,8 @@ describe('community page (browser)', () => {
     expect(Number(await canvas.getAttribute('data-interval-points'))).toBe(12)
     expect(Number(await canvas.getAttribute('data-median-points'))).toBe(0)
     expect(Number(await canvas.getAttribute('data-band-points'))).toBe(0)
+    // The legend names only what is drawn: no "interquartile range" or median without them.
+    expect(await canvas.getAttribute('data-legend')).toBe('平均の90%区間|平均')
     expect(await pixelsOfColour(page, 'figure.chart-card:nth-child(4) canvas', MEAN_BLACK, 12)).toBeGreaterThan(200)
     // The text summary sits next to the chart, and the canvas points to it.
     const summary = restaurantTemperature.locator('.chart-summary')

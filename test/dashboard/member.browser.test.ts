@@ -125,7 +125,7 @@ describe('member pages (browser)', () => {
     // rest-1 uses the least power of the five restaurants; with no quantile published for five
     // (server/compare/caller-view.ts), its standing is against the published mean, which the
     // peers' permanent factors (a new random key for every hub) move by at most about 19 %.
-    const standing = /^この期間、電力使用量は同業の飲食店の平均より (\d+)% 少ない$/.exec(await page.locator('.standing').textContent() ?? '')
+    const standing = /^この期間、電力使用量は同業の飲食店の平均より(\d+)%少ない$/.exec(await page.locator('.standing').textContent() ?? '')
     expect(Number(standing?.[1])).toBeGreaterThan(0)
     expect(await card.locator('.chart-summary').textContent()).toMatch(/^過去24時間の電力使用量\(飲食店\): 最新の平均 [\d,]+ W\(90%区間 [\d,]+ W〜[\d,]+ W。中央値は10事業者から表示\)。 自社の最新値は [\d,]+ W。$/)
     await screenshot(page, 'compare-ja')

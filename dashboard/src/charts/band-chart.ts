@@ -25,6 +25,9 @@ export interface BandChartOptions {
  * one), a visible text summary the canvas points to, the count of contributing members
  * under it, and the reason for any gap.
  */
+const drawsSomething = (points: readonly unknown[] | undefined): boolean =>
+  (points ?? []).some((point) => typeof point === 'object' && point !== null && (point as { y?: unknown }).y !== null)
+
 export function bandChart (options: BandChartOptions) {
   const members = h('p', { class: 'chart-members' })
   const gap = h('p', { class: 'chart-gap', hidden: true })
@@ -53,7 +56,9 @@ export function bandChart (options: BandChartOptions) {
       ...lineChartOptions(),
       scales: { x: timeScale(options.from, options.to, isCompact()), y: valueScale(format) },
       plugins: {
-        legend: { labels: { filter: (item, data) => item.datasetIndex !== 0 && item.datasetIndex !== 4 && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
+        // A legend entry only for what is drawn: a window of small cohorts has points for every
+        // bucket but no band or median (all null), and must not show "interquartile range".
+        legend: { labels: { filter: (item, data) => item.datasetIndex !== 0 && item.datasetIndex !== 4 && drawsSomething(data.datasets[item.datasetIndex ?? 0]?.data) } },
         tooltip: { callbacks: tooltipCallbacks(format), filter: (item) => item.datasetIndex !== 0 && item.datasetIndex !== 4 && item.datasetIndex !== 5 }
       }
     }
@@ -99,6 +104,7 @@ export function bandChart (options: BandChartOptions) {
     canvas.dataset.bandPoints = count(drawn.p75)
     canvas.dataset.mePoints = count(drawn.me)
     canvas.dataset.intervalPoints = count(drawn.meanHigh)
+    canvas.dataset.legend = (chart.legend?.legendItems ?? []).map((item) => item.text).join('|')
   }
 
   return { el, update, destroy: () => chart.destroy() }

@@ -117,6 +117,11 @@ export const en: Messages = {
   'compare.summaryLess': 'In this period, your {metric} was lower than {percent} of {sector} peers',
   'compare.summaryMore': 'In this period, your {metric} was higher than {percent} of {sector} peers',
   'compare.summaryNone': 'Not enough data to compare in this period.',
+  // Japanese says 少ない/多い of amounts and 低い/高い of levels; English says lower/higher of both.
+  'compare.lowerAmount': 'lower',
+  'compare.higherAmount': 'higher',
+  'compare.lowerLevel': 'lower',
+  'compare.higherLevel': 'higher',
   'compare.summaryAboveMean': 'In this period, your {metric} was {percent} above the {sector} mean',
   'compare.summaryBelowMean': 'In this period, your {metric} was {percent} below the {sector} mean',
   'compare.summaryAboveMeanAll': 'In this period, your {metric} was {percent} above the members’ mean',

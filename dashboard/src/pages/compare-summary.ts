@@ -13,7 +13,7 @@ export function standingSentence (comparison: Comparison, metric: string, sector
   if (typeof lowerThan !== 'number') return versusMeanSentence(summary?.versusMean, metric, sectorLabel)
   const less = lowerThan >= 50
   const percent = fmtPercent(Math.round(less ? lowerThan : 100 - lowerThan))
-  const vars = { metric: metricName(metric), percent, sector: sectorLabel ?? '' }
+  const vars = { metric: metricName(metric), percent, sector: sectorLabel ?? '', ...comparatives(metric) }
   if (sectorLabel === undefined) return t(less ? 'compare.summaryLessAll' : 'compare.summaryMoreAll', vars)
   return t(less ? 'compare.summaryLess' : 'compare.summaryMore', vars)
 }
@@ -22,7 +22,15 @@ export function standingSentence (comparison: Comparison, metric: string, sector
 function versusMeanSentence (versusMean: number | null | undefined, metric: string, sectorLabel: string | undefined): string {
   if (typeof versusMean !== 'number') return t('compare.summaryNone')
   const above = versusMean >= 0
-  const vars = { metric: metricName(metric), percent: fmtPercent(Math.round(Math.abs(versusMean))), sector: sectorLabel ?? '' }
+  const vars = { metric: metricName(metric), percent: fmtPercent(Math.round(Math.abs(versusMean))), sector: sectorLabel ?? '', ...comparatives(metric) }
   if (sectorLabel === undefined) return t(above ? 'compare.summaryAboveMeanAll' : 'compare.summaryBelowMeanAll', vars)
   return t(above ? 'compare.summaryAboveMean' : 'compare.summaryBelowMean', vars)
+}
+
+/** Metrics that are amounts used (Japanese: 少ない/多い); every other metric is a level (低い/高い: "CO₂濃度が低い"). */
+const AMOUNTS = new Set(['power', 'energy', 'current', 'water_flow', 'water_volume', 'gas_volume'])
+
+function comparatives (metric: string): { lower: string, higher: string } {
+  const amount = AMOUNTS.has(metric.split('__')[0]!)
+  return { lower: t(amount ? 'compare.lowerAmount' : 'compare.lowerLevel'), higher: t(amount ? 'compare.higherAmount' : 'compare.higherLevel') }
 }
