@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { deviceFormats as dashboardFormats, sectors as dashboardSectors } from '../../dashboard/src/domain.ts'
 import { en } from '../../dashboard/src/i18n/en.ts'
 import { formatDateTime, formatNumber, formatPercent, formatTick, preferredLanguage, withUnit } from '../../dashboard/src/i18n/format.ts'
+import { setLanguage, unitOf } from '../../dashboard/src/i18n/index.ts'
 import { ja } from '../../dashboard/src/i18n/ja.ts'
 import { errorCatalogue } from '../../server/errors.ts'
 import { metricCatalog } from '../../server/domain/metric-catalog.ts'
@@ -22,28 +23,43 @@ describe('message catalogues', () => {
   it('use the same placeholders for a key in both languages, and no empty message', () => {
     for (const key of Object.keys(ja) as Array<keyof typeof ja>) {
       expect(placeholders(en[key]), key).toEqual(placeholders(ja[key]))
-      // A unit may be empty (pH has none); nothing else may.
-      if (!key.startsWith('unit.')) {
+      // A unit symbol may be empty (pH has none); nothing else may.
+      if (!key.startsWith('unitSymbol.')) {
         expect(ja[key].trim(), key).not.toBe('')
         expect(en[key].trim(), key).not.toBe('')
       }
     }
   })
 
-  it.each(Object.keys(catalogues))('%s names every sector, device format, catalogued metric and unit, and error code of the hub', (lang) => {
+  it.each(Object.keys(catalogues))('%s names every sector, device format, catalogued metric and error code of the hub', (lang) => {
     const messages = catalogues[lang]!
     const wanted = [
       ...sectors.map((s) => `sector.${s}`),
       ...deviceFormats.map((f) => `format.${f}`),
-      ...Object.keys(metricCatalog).flatMap((m) => [`metric.${m}`, `unit.${m}`]),
+      ...Object.keys(metricCatalog).map((m) => `metric.${m}`),
       ...Object.keys(errorCatalogue).map((code) => `error.${code}`)
     ]
     expect(wanted.filter((key) => !(key in messages))).toEqual([])
   })
 
-  it('gives each catalogued metric the hub\'s unit (Japanese may write L/min as L/分)', () => {
-    for (const [metric, spec] of Object.entries(metricCatalog)) {
-      expect(en[`unit.${metric}` as keyof typeof en], metric).toBe(spec.unit === 'pH' ? '' : spec.unit)
+  it('writes each catalogued metric with the hub\'s own unit — one unit table — as each language writes it', () => {
+    vi.stubGlobal('document', { documentElement: {} })
+    try {
+      for (const lang of ['en', 'ja'] as const) {
+        setLanguage(lang)
+        for (const [metric, spec] of Object.entries(metricCatalog)) {
+          const written = spec.unit === 'pH' ? '' : lang === 'ja' && spec.unit === 'L/min' ? 'L/分' : spec.unit
+          expect(unitOf(metric), `${lang} ${metric}`).toBe(written)
+          // A labelled series keeps its metric's unit; a custom metric the unit the hub reports.
+          expect(unitOf(`${metric}__fridge`), `${lang} ${metric}__fridge`).toBe(written)
+        }
+        expect(unitOf('custom_thing', 'rpm')).toBe('rpm')
+        expect(unitOf('constructor')).toBe('')
+      }
+      expect(Object.keys(ja).filter((key) => key.startsWith('unit.'))).toEqual([])
+    } finally {
+      setLanguage('ja')
+      vi.unstubAllGlobals()
     }
   })
 

@@ -1,3 +1,4 @@
+import { canonicalOf, metricCatalog } from '../../../server/domain/metric-catalog.ts'
 import { en } from './en.ts'
 import { type Lang, formatDateTime, formatNumber, formatPercent, localeOf, preferredLanguage, withUnit } from './format.ts'
 import { type MessageKey, type Messages, ja } from './ja.ts'
@@ -51,8 +52,15 @@ export const capitalize = (text: string): string => text.charAt(0).toLocaleUpper
 export const sectorName = (sector: string): string => tDynamic(`sector.${sector}`, sector)
 export const metricName = (metric: string): string => tDynamic(`metric.${metric}`, metric.replaceAll('_', ' '))
 export const formatName = (format: string): string => tDynamic(`format.${format}`, format)
-/** The unit from the catalogue; a custom metric keeps the unit the hub reports (usually none). */
-export const unitOf = (metric: string, reported = ''): string => tDynamic(`unit.${metric}`, reported)
+/**
+ * The unit of the hub's own metric catalogue — the one unit table — written as this language
+ * writes it (ja: L/分); a custom metric keeps the unit the hub reports (usually none).
+ */
+export function unitOf (metric: string, reported = ''): string {
+  const canonical = canonicalOf(metric)
+  const unit = Object.hasOwn(metricCatalog, canonical) ? metricCatalog[canonical]!.unit : reported
+  return tDynamic(`unitSymbol.${unit}`, unit)
+}
 export const errorText = (code: string): string => tDynamic(`error.${code}`, catalogues[current]['error.UNEXPECTED'])
 
 export const fmtDate = (time: number): string => formatDateTime(time, current)
