@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
-/** What the InfluxDB store's hourly rollup reports (server/store/influx-rollup.ts, RollupStatus). */
+/** What the InfluxDB store's hourly rollup reports (server/store/influx/rollup.ts, RollupStatus). */
 export interface RollupProgress { dirtyHours: number, reconciling: boolean, verifiedFrom: number | undefined, complete: boolean }
 
 /** Prometheus metrics of one hub (a registry per hub, so tests can run several). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ReadingStore } from '../server/store/reading-store.ts'
-import { SqliteReadingStore } from '../server/store/sqlite.ts'
+import { SqliteReadingStore } from '../server/store/sqlite/store.ts'
 import { type TestHub, startTestHub } from './helpers/hub.ts'
 
 // Issue 12, item 10: the workshop-expiry job could overlap itself. Deleting a room's data can

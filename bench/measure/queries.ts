@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ReadingStore } from '../../server/store/reading-store.ts'
-import { SqliteReadingStore } from '../../server/store/sqlite.ts'
+import { SqliteReadingStore } from '../../server/store/sqlite/store.ts'
 import { HubApi } from '../lib/hub-api.ts'
 import { ROOT, startHubProcess, type HubProcess } from '../lib/hub-process.ts'
 import { type Influxd, influxql } from '../lib/influx.ts'
@@ -147,13 +147,13 @@ export async function measureQueries (plan: QueriesPlan, influx: Influxd | undef
     rmSync(dir, { recursive: true, force: true })
   }
 
-  const influxModule = join(ROOT, 'server/store/influx.ts')
+  const influxModule = join(ROOT, 'server/store/influx/store.ts')
   if (influx === undefined) {
     report.notice('queries on InfluxDB skipped: influxd is not installed')
   } else if (!existsSync(influxModule)) {
-    report.notice('queries on InfluxDB skipped: server/store/influx.ts does not exist yet')
+    report.notice('queries on InfluxDB skipped: server/store/influx/store.ts does not exist yet')
   } else {
-    const { InfluxReadingStore } = await import('../../server/store/influx.ts')
+    const { InfluxReadingStore } = await import('../../server/store/influx/store.ts')
     await influxql(influx.url, `DROP DATABASE "${QUERY_DB}"`)
     // Loaded without the hourly rollup, as a bulk import done before the hub started: the hub
     // then reconciles all of it, and how long that takes is reported.

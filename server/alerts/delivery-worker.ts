@@ -14,6 +14,7 @@ export interface DeliveryOptions {
   retryBaseMs: number
   /** Attempts before a delivery goes to the dead letters (TSUDOI_ALERT_MAX_ATTEMPTS). */
   maxAttempts: number
+  /** Deliveries in flight at once per channel type (default 4). */
   concurrency?: number
   pollMs?: number
 }
@@ -26,11 +27,12 @@ export const retryDelay = (baseMs: number, attempts: number): number => Math.min
 /**
  * Sends what the outbox owes. A row is taken when due, sent by its channel, and marked sent
  * or failed (retried with exponential back-off, dead after maxAttempts). A crash while
- * sending leaves the row pending, so it is sent again after the restart: at least once. One
- * slow or unreachable channel holds only its own rows, not the others (several in flight).
+ * sending leaves the row pending, so it is sent again after the restart: at least once. Each
+ * channel type has its own few slots, so slow webhooks never hold back a mail or a LINE push.
  */
 export class DeliveryWorker {
   private readonly inflight = new Map<string, Promise<void>>()
+  private readonly busy = new Map<Channel['type'], number>()
   private timer: NodeJS.Timeout | undefined
   private kicked = false
   private stopped = true
@@ -62,18 +64,22 @@ export class DeliveryWorker {
 
   private pump (): void {
     if (this.stopped) return
-    const free = (this.o.concurrency ?? 8) - this.inflight.size
-    if (free <= 0) return
+    const perType = this.o.concurrency ?? 4
     let due: DueDelivery[]
     try {
-      due = this.o.outbox.due(this.o.clock(), free, new Set(this.inflight.keys()))
+      due = this.o.outbox.due(this.o.clock(), perType * 4 * 2, new Set(this.inflight.keys()))
     } catch (error) {
       this.o.log.error({ err: error }, 'could not read the alert outbox')
       return
     }
     for (const delivery of due) {
+      // A few in flight per channel type: webhooks that answer in 10 s hold webhooks only.
+      const type = delivery.channel.type
+      if ((this.busy.get(type) ?? 0) >= perType) continue
+      this.busy.set(type, (this.busy.get(type) ?? 0) + 1)
       const sending = this.attempt(delivery).finally(() => {
         this.inflight.delete(delivery.id)
+        this.busy.set(type, (this.busy.get(type) ?? 1) - 1)
         this.kick()
       })
       this.inflight.set(delivery.id, sending)

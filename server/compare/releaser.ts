@@ -31,7 +31,7 @@ export interface ReleaserOptions {
   clock: () => number
   log?: Log
   intervalMs?: number
-  /** Awaited before each pass: in InfluxDB mode, until the archived releases are restored (store/influx-release-archive.ts). */
+  /** Awaited before each pass: in InfluxDB mode, until the archived releases are restored (store/influx/release-archive.ts). */
   ready?: () => Promise<void>
 }
 

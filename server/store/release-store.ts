@@ -4,7 +4,7 @@ import { ensurePrivateDatabaseFile } from '../private-files.ts'
 
 // Where protected comparison releases live (docs/privacy.md): one SQLite file beside the
 // registry, in both store modes — the index every view reads; in InfluxDB mode InfluxDB keeps
-// the durable copy (influx-release-archive.ts). A release is written once and never replaced —
+// the durable copy (influx/release-archive.ts). A release is written once and never replaced —
 // every write is INSERT OR IGNORE, restore() alone takes the archived original over a copy —
 // because recomputing a past bucket is what let an observer subtract a member that withdrew
 // consent (issue 13).
@@ -14,7 +14,7 @@ import { ensurePrivateDatabaseFile } from '../private-files.ts'
 // - `pending_bucket`: buckets with contributors not released yet, and when they were first
 //   seen — history loaded into an old bucket waits the grace period from its arrival.
 // - `unarchived_bucket` (InfluxDB mode only): released buckets not yet written to InfluxDB, the
-//   durable archive (influx-release-archive.ts). Filled in the same transaction as the release,
+//   durable archive (influx/release-archive.ts). Filled in the same transaction as the release,
 //   so a release made while InfluxDB is down, or just before a crash, still gets there.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS release (
@@ -138,7 +138,7 @@ export class ReleaseStore {
     for (const listener of this.savedListeners) listener()
   }
 
-  // The InfluxDB archive's side (influx-release-archive.ts): what it has yet to write, and what
+  // The InfluxDB archive's side (influx/release-archive.ts): what it has yet to write, and what
   // it restores. Used only when the store was opened with `archived`.
 
   /** Up to `limit` released buckets not yet in InfluxDB, oldest first. */

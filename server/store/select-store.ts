@@ -1,12 +1,12 @@
 import { join } from 'node:path'
 import type { Config } from '../config.ts'
 import type { Log } from '../log.ts'
-import { InfluxReadingStore, influxOptionsFrom } from './influx.ts'
-import type { RollupStatus } from './influx-rollup.ts'
+import { InfluxReadingStore, influxOptionsFrom } from './influx/store.ts'
+import type { RollupStatus } from './influx/rollup.ts'
 import type { QueueStatus } from './queue/queue-status.ts'
 import { QueuedReadingStore } from './queue/queued-store.ts'
 import type { ReadingStore } from './reading-store.ts'
-import { ThreadedSqliteStore } from './worker/threaded-sqlite.ts'
+import { ThreadedSqliteStore } from './sqlite/threaded-store.ts'
 
 export interface SelectedStore {
   store: ReadingStore

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decodeTag, encodeTag, literal } from '../../server/store/influx-escape.ts'
-import { flavorOf } from '../../server/store/influx-http.ts'
-import { InfluxReadingStore } from '../../server/store/influx.ts'
+import { decodeTag, encodeTag, literal } from '../../server/store/influx/escape.ts'
+import { flavorOf } from '../../server/store/influx/http.ts'
+import { InfluxReadingStore } from '../../server/store/influx/store.ts'
 import { T0, reading } from './reading-store.contract.ts'
 
 // What the store sends to 2.x and 3.x (no such server can be installed on this machine): a

@@ -1,8 +1,8 @@
 import { Point } from '@influxdata/influxdb-client'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { encodeTag } from '../../server/store/influx-escape.ts'
-import { LineEncoder, TAG_CACHE_ENTRIES } from '../../server/store/influx-line.ts'
+import { encodeTag } from '../../server/store/influx/escape.ts'
+import { LineEncoder, TAG_CACHE_ENTRIES } from '../../server/store/influx/line.ts'
 import type { Reading } from '../../server/domain/reading.ts'
 
 // A LineEncoder must write exactly what the official client's Point writes for a reading (the

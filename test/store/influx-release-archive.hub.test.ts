@@ -5,11 +5,11 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../server/config.ts'
 import { type Hub, type HubOptions, createHub } from '../../server/hub.ts'
-import { ThreadedSqliteStore } from '../../server/store/worker/threaded-sqlite.ts'
+import { ThreadedSqliteStore } from '../../server/store/sqlite/threaded-store.ts'
 import { type Provisioned, type TestHub, connectDevice, provision, startTestHub } from '../helpers/hub.ts'
 import { type Influxd, influxQuery, influxdAvailable, startInfluxd } from '../helpers/influxd.ts'
 
-// Releases in InfluxDB mode are also kept in InfluxDB (server/store/influx-release-archive.ts):
+// Releases in InfluxDB mode are also kept in InfluxDB (server/store/influx/release-archive.ts):
 // written once per bucket, restored into a lost or new releases.db before the releaser runs,
 // and written late when InfluxDB was down — against a real influxd 1.x and real hubs.
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Release } from '../../server/domain/release.ts'
-import { InfluxReleaseArchive } from '../../server/store/influx-release-archive.ts'
+import { InfluxReleaseArchive } from '../../server/store/influx/release-archive.ts'
 import { ReleaseStore } from '../../server/store/release-store.ts'
 import { type Influxd, influxQuery, influxdAvailable, startInfluxd } from '../helpers/influxd.ts'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { InfluxReadingStore } from '../../server/store/influx.ts'
+import { InfluxReadingStore } from '../../server/store/influx/store.ts'
 import { influxdAvailable, influxQuery, startInfluxd, type Influxd } from '../helpers/influxd.ts'
 import { T0, reading, readingStoreContract } from './reading-store.contract.ts'
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
-import { ThreadedSqliteStore } from '../../server/store/worker/threaded-sqlite.ts'
+import { ThreadedSqliteStore } from '../../server/store/sqlite/threaded-store.ts'
 import { readingStoreContract } from './reading-store.contract.ts'
 
 // The embedded store as the hub runs it: writes on a worker thread, reads on the main thread.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
-import { SqliteReadingStore } from '../../server/store/sqlite.ts'
+import { SqliteReadingStore } from '../../server/store/sqlite/store.ts'
 import { readingStoreContract } from './reading-store.contract.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsudoi-sqlite-'))

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Reading } from '../../server/domain/reading.ts'
-import { ThreadedSqliteStore } from '../../server/store/worker/threaded-sqlite.ts'
+import { ThreadedSqliteStore } from '../../server/store/sqlite/threaded-store.ts'
 import { connectDevice, provision, startTestHub } from '../helpers/hub.ts'
 
 // Issue 12, item 10: a store worker thread that exits used to leave its pending appends — and

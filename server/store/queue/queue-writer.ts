@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads'
-import type { ColumnBatch } from '../worker/protocol.ts'
+import type { ColumnBatch } from '../worker/series-numbers.ts'
 import { SeriesNames } from '../worker/series-numbers.ts'
 import { serveRequests } from '../worker/worker-serve.ts'
 import { DiskQueue, type DiskQueueOptions } from './disk-queue.ts'

@@ -1,6 +1,20 @@
 import type { Reading } from '../../domain/reading.ts'
-import type { SeriesKey } from '../sqlite.ts'
-import type { ColumnBatch } from './protocol.ts'
+
+/** What names a series (the SQLite store's series key; the queue's rows hold the same fields). */
+export type SeriesKey = Omit<Reading, 'time' | 'value'>
+
+/**
+ * A batch of readings as columns. Reading i is `values[i]` at `times[i]` of the series the
+ * main thread numbered `series[i]`; `newSeries` names the numbers this batch uses for the
+ * first time. The arrays' buffers are transferred, not copied: structured-cloning one object
+ * with four strings per reading was the largest cost of handing a commit to a worker (bench/).
+ */
+export interface ColumnBatch {
+  newSeries: Array<{ index: number, key: SeriesKey }>
+  series: Int32Array
+  times: Float64Array
+  values: Float64Array
+}
 
 /**
  * The main thread's half of the column encoding: a small number per series (device, metric),
