@@ -110,4 +110,32 @@ describe('e-mail, LINE and an unreachable webhook on one rule', () => {
     expect(mails).toHaveLength(1)
     expect(line.requests).toHaveLength(1)
   })
+
+  it('webhooks that hang hold only webhook slots: a LINE push made after nine of them still goes out at once', async () => {
+    // A receiver that answers nothing until released.
+    const held: Array<() => void> = []
+    const { createServer } = await import('node:http')
+    const slow = createServer((_req, res) => { held.push(() => res.end()) })
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`
+    try {
+      const create = async (name: string, channel: unknown) => {
+        const r = await t.api('/api/me/alerts', { token: alice.member.accessKey, body: { name, device: alice.device.id, metric: 'co2', condition: { type: 'above', value: 1500 }, channels: [channel] } })
+        expect(r.status).toBe(201)
+      }
+      for (let i = 0; i < 9; i++) await create(`slow ${i}`, { type: 'webhook', url: slowUrl })
+      await create('CO2 high', { type: 'line', to: LINE_USER })
+      const before = line.requests.length
+      const device = await connectDevice(t.hub.mqttUrl, alice.device.id, alice.device.token)
+      await device.publishAsync(`tsudoi/alice/${alice.device.id}/co2`, '2100', { qos: 1 })
+      await device.endAsync()
+      const pushes = await line.received(before + 1)
+      expect(JSON.parse(pushes[before]!.body).messages[0].text).toContain('警報「CO2 high」が発生しました。')
+      expect(held.length).toBeLessThanOrEqual(4)
+    } finally {
+      for (const release of held.splice(0)) release()
+      slow.closeAllConnections()
+      await new Promise<void>((resolve) => slow.close(() => resolve()))
+    }
+  })
 })
