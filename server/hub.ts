@@ -105,7 +105,7 @@ export function createHub (config: Config, options: HubOptions = {}) {
   bus.on('deviceRevoked', (id) => discovery.forget(id))
   // Alert rules, evaluated as readings are stored, delivered through an outbox in registry.db (docs/alerts.md).
   const alerts = new Alerts({
-    config, file: join(config.TSUDOI_DATA_DIR, 'registry.db'), bus, clock, log: child(root, 'alerts'),
+    config, file: join(config.TSUDOI_DATA_DIR, 'registry.db'), bus, clock, log: child(root, 'alerts'), metrics,
     ownerOf: (device) => registry.device(device)?.member,
     devicesOf: (member) => registry.devices(member).map((d) => d.id),
     isOnline: (device) => activity.isOnline(device),

@@ -28,6 +28,9 @@ export function createMetrics () {
     // Backpressure: publishes whose acknowledgement (and the device's next read) waits on a commit.
     pendingPublishes: new Gauge({ name: 'tsudoi_ingest_pending_publishes', help: 'Publishes waiting for a commit; the broker stops reading from their connections meanwhile', registers }),
     backpressureSeconds: new Counter({ name: 'tsudoi_ingest_backpressure_seconds_total', help: 'Time commits were saturated (a new batch waited for the previous one)', registers }),
+    // Alerts (docs/alerts.md): events the rules recorded, and what the outbox did with each delivery attempt.
+    alertEvents: new Counter({ name: 'tsudoi_alert_events_total', help: 'Alert events recorded, by kind (fired, repeated, cleared, acknowledged)', labelNames: ['kind'], registers }),
+    alertDeliveries: new Counter({ name: 'tsudoi_alert_delivery_attempts_total', help: 'Alert delivery attempts, by channel and outcome (sent, retry, dead)', labelNames: ['channel', 'outcome'], registers }),
     queueDepth: new Gauge({ name: 'tsudoi_queue_depth_readings', help: 'Readings in the durable queue waiting for the reading store', registers }),
     queueOldestSeconds: new Gauge({ name: 'tsudoi_queue_oldest_age_seconds', help: 'Age of the oldest reading in the durable queue', registers }),
     queueFull: new Gauge({ name: 'tsudoi_queue_full', help: '1 while the durable queue is full and QoS 1 acknowledgements are paused', registers }),

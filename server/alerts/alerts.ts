@@ -5,6 +5,7 @@ import type { Config } from '../config.ts'
 import { TsudoiError } from '../errors.ts'
 import type { EventBus } from '../event-bus.ts'
 import type { Log } from '../log.ts'
+import type { HubMetrics } from '../metrics.ts'
 import { alertSchema } from './alert-schema.ts'
 import { emailSender } from './channels/email.ts'
 import { lineSender } from './channels/line.ts'
@@ -32,6 +33,7 @@ export interface AlertsDeps {
   isOnline: (device: string) => boolean
   memberMetrics: (member: string) => Promise<string[]>
   publish: RetainedPublish
+  metrics?: Pick<HubMetrics, 'alertEvents' | 'alertDeliveries'>
   clock: () => number
   log: Log
 }
@@ -73,7 +75,8 @@ export class Alerts {
       rate: new NoticeRate(),
       clock: deps.clock,
       log: deps.log,
-      recorded: () => this.worker.kick()
+      recorded: () => this.worker.kick(),
+      noticed: (kind) => deps.metrics?.alertEvents.inc({ kind })
     })
     this.email = config.TSUDOI_SMTP_URL !== undefined && config.TSUDOI_SMTP_FROM !== undefined
       ? emailSender({ url: config.TSUDOI_SMTP_URL, from: config.TSUDOI_SMTP_FROM, timeZone: config.TSUDOI_TIMEZONE })
@@ -93,7 +96,8 @@ export class Alerts {
       clock: deps.clock,
       log: deps.log,
       retryBaseMs: config.TSUDOI_ALERT_RETRY,
-      maxAttempts: config.TSUDOI_ALERT_MAX_ATTEMPTS
+      maxAttempts: config.TSUDOI_ALERT_MAX_ATTEMPTS,
+      attempted: (channel, outcome) => deps.metrics?.alertDeliveries.inc({ channel, outcome })
     })
   }
 

@@ -17,6 +17,8 @@ export interface DeliveryOptions {
   /** Deliveries in flight at once per channel type (default 4). */
   concurrency?: number
   pollMs?: number
+  /** Told the outcome of every attempt (the hub's metrics). */
+  attempted?: (channel: Channel['type'], outcome: 'sent' | 'retry' | 'dead') => void
 }
 
 const MAX_BACKOFF_MS = 3_600_000
@@ -99,11 +101,13 @@ export class DeliveryWorker {
     try {
       if (failure === undefined) {
         this.o.outbox.sent(delivery.id, now)
+        this.o.attempted?.(delivery.channel.type, 'sent')
         return
       }
       const attempts = delivery.attempts + 1
       const retryAt = attempts >= this.o.maxAttempts ? undefined : now + retryDelay(this.o.retryBaseMs, attempts)
       this.o.outbox.failed(delivery.id, failure, now, retryAt)
+      this.o.attempted?.(delivery.channel.type, retryAt === undefined ? 'dead' : 'retry')
       this.o.log[retryAt === undefined ? 'warn' : 'info']({ delivery: delivery.id, channel: delivery.channel.type, attempts, error: failure },
         retryAt === undefined ? 'alert delivery gave up: dead letter' : 'alert delivery failed; will retry')
     } catch (error) {

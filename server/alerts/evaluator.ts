@@ -22,6 +22,8 @@ export interface EvaluatorDeps {
   log: Log
   /** Called after an event owing deliveries was recorded. */
   recorded: () => void
+  /** Told every event recorded (the hub's metrics). */
+  noticed?: (kind: Notice) => void
 }
 
 /** One rule on one device. */
@@ -230,6 +232,7 @@ export class AlertEvaluator {
       this.deps.rules.saveState(rule.id, series.device, series.state, firedEvent)
     })
     series.firedEvent = firedEvent
+    this.deps.noticed?.(notice)
     if (owes) this.deps.recorded()
   }
 }

@@ -109,6 +109,15 @@ describe('e-mail, LINE and an unreachable webhook on one rule', () => {
     ])
     expect(mails).toHaveLength(1)
     expect(line.requests).toHaveLength(1)
+    // What an operator's Prometheus sees of it.
+    const metrics = await (await fetch(`${t.hub.httpUrl}/metrics`)).text()
+    expect(metrics.split('\n').filter((l) => l.startsWith('tsudoi_alert_')).sort()).toEqual([
+      'tsudoi_alert_delivery_attempts_total{channel="email",outcome="sent"} 1',
+      'tsudoi_alert_delivery_attempts_total{channel="line",outcome="sent"} 1',
+      'tsudoi_alert_delivery_attempts_total{channel="webhook",outcome="dead"} 1',
+      'tsudoi_alert_delivery_attempts_total{channel="webhook",outcome="retry"} 2',
+      'tsudoi_alert_events_total{kind="fired"} 1'
+    ])
   })
 
   it('webhooks that hang hold only webhook slots: a LINE push made after nine of them still goes out at once', async () => {
