@@ -157,9 +157,16 @@ export class Alerts {
   }
 
   delete (member: string, id: string): void {
-    this.own(member, id)
+    const rule = this.own(member, id)
     this.evaluator.remove(id)
     this.rules.delete(id)
+    if (rule.channels.some((c) => c.type === 'mqtt')) {
+      // A zero-length retained message removes the retained state [MQTT-3.3.1-10]: a rule that
+      // is gone must not look firing to Home Assistant forever.
+      this.deps.publish(alertTopic(member, id), '').catch((error: unknown) => {
+        this.deps.log.warn({ err: error, rule: id }, 'could not clear a deleted alert\'s retained state')
+      })
+    }
   }
 
   events (member: string, limit: number): EventView[] {

@@ -64,7 +64,7 @@ describe('alert states over MQTT', () => {
   it('publishes the state retained; a device cannot write there; a late subscriber reads the current state', async () => {
     const ha = await connect(homeAssistant.id, homeAssistant.token)
     const seen: Array<{ topic: string, body: any, retain: boolean }> = []
-    ha.on('message', (topic, payload, packet) => seen.push({ topic, body: JSON.parse(payload.toString()), retain: packet.retain }))
+    ha.on('message', (topic, payload, packet) => { if (payload.length > 0) seen.push({ topic, body: JSON.parse(payload.toString()), retain: packet.retain }) })
     await ha.subscribeAsync('tsudoi/alice/alerts/#', { qos: 1 })
     const bobSide: string[] = []
     const intruder = await connect(bob.device.id, bob.device.token)
@@ -91,10 +91,17 @@ describe('alert states over MQTT', () => {
 
     const late = await connect(homeAssistant.id, homeAssistant.token)
     const retained = new Promise<{ topic: string, body: any, retain: boolean }>((resolve) => {
-      late.on('message', (t2, payload, packet) => resolve({ topic: t2, body: JSON.parse(payload.toString()), retain: packet.retain }))
+      late.on('message', (t2, payload, packet) => { if (payload.length > 0) resolve({ topic: t2, body: JSON.parse(payload.toString()), retain: packet.retain }) })
     })
     await late.subscribeAsync(topic, { qos: 1 })
     expect(await retained).toEqual({ ...seen[0], retain: true })
     expect(bobSide).toEqual([])
+
+    // Deleting the rule removes its retained state: subscribers get the zero-length message [MQTT-3.3.1-10].
+    const removed = new Promise<{ topic: string, bytes: number }>((resolve) => {
+      late.on('message', (t2, payload) => resolve({ topic: t2, bytes: payload.length }))
+    })
+    expect((await t.api(`/api/me/alerts/${created.body.id}`, { token: alice.member.accessKey, method: 'DELETE' })).status).toBe(204)
+    expect(await removed).toEqual({ topic, bytes: 0 })
   })
 })
