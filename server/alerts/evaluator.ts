@@ -105,7 +105,7 @@ export class AlertEvaluator {
         // The index is keyed by the member's own devices; this is the rule's owner, checked again.
         if (entry.rule.member !== reading.member) continue
         if (entry.rule.type !== 'silent' && reading.time < now - STALE_MS) continue
-        this.apply(entry, reading.device, { kind: 'reading', value: reading.value }, now, reading.value)
+        this.apply(entry, reading.device, { kind: 'reading', value: reading.value, time: reading.time }, now, reading.value)
       }
     }
   }
@@ -212,7 +212,9 @@ export class AlertEvaluator {
     const s = series.state
     const unchanged = condition.type === 'silent'
       ? s.phase === 'ok' && this.wheel.has(series)
-      : condition.type !== 'offline' && ((s.phase === 'ok' && !breaches(condition, value)) || (s.phase === 'firing' && !recovered(condition, value)))
+      // A rate rule needs each reading's value and time kept by the state machine.
+      : condition.type !== 'offline' && condition.type !== 'rate' &&
+        ((s.phase === 'ok' && !breaches(condition, value)) || (s.phase === 'firing' && !recovered(condition, value)))
     if (!unchanged) return false
     s.value = value
     s.lastReading = now

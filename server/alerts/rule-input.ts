@@ -61,10 +61,11 @@ export async function checkPatch (rule: AlertRule, patch: AlertRulePatch, ctx: R
 }
 
 async function checkFields (f: RuleFields, ctx: RuleContext): Promise<RuleFields> {
-  const threshold = f.type === 'above' || f.type === 'below' || f.type === 'battery'
+  const threshold = f.type === 'above' || f.type === 'below' || f.type === 'battery' || f.type === 'rate'
   if (threshold && f.value === null) throw invalid('condition.value', `a ${f.type} condition needs a value`)
   if (!threshold && f.value !== null) throw invalid('condition.value', `a ${f.type} condition takes no value`)
   if (f.type === 'battery' && (f.value! < 0 || f.value! > 100)) throw invalid('condition.value', 'a battery level is 0–100 %')
+  if (f.type === 'rate' && f.value! <= 0) throw invalid('condition.value', 'a rate is a change per minute above 0')
   if (f.type === 'silent' && f.minutes <= 0) throw invalid('condition.minutes', 'a silent condition needs minutes above 0')
   if (!threshold && f.hysteresis !== 0) throw invalid('hysteresis', `a ${f.type} condition has no hysteresis`)
   if (f.type === 'offline' || f.type === 'battery') {

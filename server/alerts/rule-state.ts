@@ -9,6 +9,9 @@ import type { ConditionType } from '../api-schemas/alerts.ts'
 //
 // "Cleared" needs the value back by the margin (above: ≤ value − hysteresis; below and
 // battery: ≥ value + hysteresis), so a reading that wobbles around the threshold fires once.
+// Rate measures the change per minute between two consecutive readings (by their own
+// timestamps, so a backlog that arrives at once still has its spacing) and behaves as `above`
+// on its absolute value.
 // Silent fires when no reading came for `minutes`; offline when the device stayed offline
 // for `minutes`; either clears with the next reading / the device back online.
 
@@ -36,10 +39,12 @@ export interface SeriesState {
   value: number | null
   /** When the last reading arrived: what "silent" counts from. */
   lastReading: number
+  /** The last reading's own timestamp (rate rules), or null; not persisted. */
+  readingTime?: number | null
 }
 
 export type Input =
-  | { kind: 'reading', value: number }
+  | { kind: 'reading', value: number, time?: number }
   | { kind: 'status', online: boolean }
   | { kind: 'tick' }
   | { kind: 'ack' }
@@ -55,19 +60,27 @@ export interface Step {
 
 export const initialState = (now: number): SeriesState => ({ phase: 'ok', since: now, acknowledged: false, notifiedAt: null, value: null, lastReading: now })
 
-/** Does a value break the threshold? Only for above, below and battery. */
+/** Does a value (for rate: a change per minute) break the threshold? For above, below, battery and rate. */
 export function breaches (c: Condition, value: number): boolean {
   if (c.value === null) return false
-  return c.type === 'above' ? value > c.value : value < c.value
+  return c.type === 'above' || c.type === 'rate' ? value > c.value : value < c.value
 }
 
 /** Is a value back past the threshold by the margin? */
 export function recovered (c: Condition, value: number): boolean {
   if (c.value === null) return true
-  return c.type === 'above' ? value <= c.value - c.hysteresis : value >= c.value + c.hysteresis
+  return c.type === 'above' || c.type === 'rate' ? value <= c.value - c.hysteresis : value >= c.value + c.hysteresis
 }
 
-const isThreshold = (c: Condition): boolean => c.type === 'above' || c.type === 'below' || c.type === 'battery'
+const isThreshold = (c: Condition): boolean => c.type === 'above' || c.type === 'below' || c.type === 'battery' || c.type === 'rate'
+
+const MINUTE = 60_000
+
+/** |Δvalue| per minute from the previous reading to this one, or undefined without a previous one (or no time between them). */
+export function changePerMinute (s: SeriesState, value: number, time: number): number | undefined {
+  if (s.value === null || s.readingTime === undefined || s.readingTime === null || time <= s.readingTime) return undefined
+  return Math.abs(value - s.value) / ((time - s.readingTime) / MINUTE)
+}
 
 export function step (c: Condition, s: SeriesState, input: Input, now: number): Step {
   const result = transition(c, s, input, now)
@@ -78,8 +91,11 @@ function transition (c: Condition, s: SeriesState, input: Input, now: number): O
   switch (input.kind) {
     case 'ack':
       return s.phase === 'firing' && !s.acknowledged ? { state: { ...s, acknowledged: true }, notice: 'acknowledged' } : { state: s }
-    case 'reading':
-      return onReading(c, { ...s, value: input.value, lastReading: now }, input.value, now)
+    case 'reading': {
+      const measured = c.type === 'rate' ? changePerMinute(s, input.value, input.time ?? now) : input.value
+      const next = { ...s, value: input.value, lastReading: now, readingTime: input.time ?? now }
+      return measured === undefined ? { state: next } : onReading(c, next, measured, now)
+    }
     case 'status':
       return c.type === 'offline' ? onStatus(c, s, input.online, now) : { state: s }
     case 'tick':

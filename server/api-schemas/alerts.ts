@@ -8,12 +8,12 @@ const deviceId = z.string().min(1).max(64)
 /** A week at most: a longer silence is not an alert any more. Fractions allowed (0.5 = 30 s). */
 const minutes = z.number().min(0).max(10_080)
 
-export const conditionTypes = ['above', 'below', 'silent', 'battery', 'offline'] as const
+export const conditionTypes = ['above', 'below', 'rate', 'silent', 'battery', 'offline'] as const
 export type ConditionType = typeof conditionTypes[number]
 
 export const conditionSchema = z.object({
   type: z.enum(conditionTypes),
-  value: z.number().optional().describe('the threshold: above/below in the metric\'s unit, battery in %'),
+  value: z.number().optional().describe('the threshold: above/below in the metric\'s unit, rate in the metric\'s unit per minute, battery in %'),
   minutes: minutes.optional().describe('above/below/battery: for at least this long; silent: no reading for this long; offline: offline for this long (default 0)')
 }).strict()
 
@@ -42,10 +42,10 @@ export const MAX_CHANNELS = 5
 const ruleFields = {
   name: displayName(),
   device: deviceId.optional().describe('one of the member\'s devices; omitted: each of its devices'),
-  metric: metricName.optional().describe('required for above, below and silent; battery uses "battery"; offline needs none'),
+  metric: metricName.optional().describe('required for above, below, rate and silent; battery uses "battery"; offline needs none'),
   condition: conditionSchema,
   channels: z.array(channelSchema).min(1).max(MAX_CHANNELS),
-  hysteresis: z.number().min(0).max(1e9).optional().describe('above/below/battery clear only once back by this margin (default 0)'),
+  hysteresis: z.number().min(0).max(1e9).optional().describe('above/below/rate/battery clear only once back by this margin (default 0)'),
   repeatMinutes: z.number().min(1).max(10_080).optional().describe('notify again while firing and not acknowledged'),
   enabled: z.boolean().optional()
 }

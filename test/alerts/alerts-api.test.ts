@@ -98,6 +98,9 @@ describe('alert rules belong to their member', () => {
     const field = async (body: unknown) => { const r = await post(body); return [r.status, r.body.error?.details?.fields?.map((f: { field: string, message: string }) => `${f.field}: ${f.message}`)] }
     expect(await field({ ...base, condition: { type: 'above' }, channels: [{ type: 'mqtt' }] })).toEqual([400, ['condition.value: a above condition needs a value']])
     expect(await field({ ...base, condition: { type: 'silent' }, channels: [{ type: 'mqtt' }] })).toEqual([400, ['condition.minutes: a silent condition needs minutes above 0']])
+    expect(await field({ ...base, condition: { type: 'rate', value: 0 }, channels: [{ type: 'mqtt' }] })).toEqual([400, ['condition.value: a rate is a change per minute above 0']])
+    expect((await post({ ...base, condition: { type: 'rate', value: 2, minutes: 1 }, hysteresis: 0.5, channels: [{ type: 'mqtt' }] })).body)
+      .toMatchObject({ metric: 'temperature', condition: { type: 'rate', value: 2, minutes: 1 }, hysteresis: 0.5, state: 'ok' })
     expect(await field({ ...base, condition: { type: 'above', value: 1 }, channels: [{ type: 'email', to: 'a@example.jp' }] }))
       .toEqual([400, ['channels.0: this hub sends no e-mail (TSUDOI_SMTP_URL and TSUDOI_SMTP_FROM are not set)']])
     expect(await field({ ...base, condition: { type: 'above', value: 1 }, channels: [{ type: 'line', to: `U${'0'.repeat(32)}` }] }))

@@ -66,6 +66,27 @@ describe('threshold conditions', () => {
   })
 })
 
+describe('rate of change', () => {
+  it('fires when a value changes faster than the rate per minute, by the readings\' own times, and clears once slower by the margin', () => {
+    const c = cond({ type: 'rate', value: 2, hysteresis: 0.5 })
+    const at = (value: number, minute: number): Input => ({ kind: 'reading', value, time: minute * MIN })
+    expect(run(c, [
+      [0, at(20, 0)],
+      [1 * MIN, at(21, 1)],
+      // A backlog arriving at once: 3 °C in 30 s is 6 °C a minute.
+      [3 * MIN, at(24, 1.5)],
+      [3 * MIN, at(25.7, 2.5)],
+      [4 * MIN, at(27, 3.5)]
+    ])).toEqual([
+      [0, 'ok', null, null],
+      [1 * MIN, 'ok', null, null],
+      [3 * MIN, 'firing', 'fired', null],
+      [3 * MIN, 'firing', null, null],
+      [4 * MIN, 'ok', 'cleared', null]
+    ])
+  })
+})
+
 describe('silence and status', () => {
   it('silent for 30 minutes: fires from the last reading, clears with the next one', () => {
     const c = cond({ type: 'silent', holdMs: 30 * MIN })

@@ -370,6 +370,7 @@ export const en: Messages = {
   'alerts.condition': 'Condition',
   'alerts.type.above': 'goes above',
   'alerts.type.below': 'goes below',
+  'alerts.type.rate': 'changes per minute by more than',
   'alerts.type.battery': 'battery below',
   'alerts.type.silent': 'no data for',
   'alerts.type.offline': 'goes offline',

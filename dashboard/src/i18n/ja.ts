@@ -370,6 +370,7 @@ export const ja = {
   'alerts.condition': '条件',
   'alerts.type.above': '上回ったら',
   'alerts.type.below': '下回ったら',
+  'alerts.type.rate': '1分あたりの変化が超えたら',
   'alerts.type.battery': '電池残量が下回ったら',
   'alerts.type.silent': 'データが届かなくなったら',
   'alerts.type.offline': 'オフラインになったら',

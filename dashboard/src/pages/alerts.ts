@@ -10,10 +10,10 @@ import { errorBox, errorMessage, loading } from '../ui/status.ts'
 // `#/alerts`: a member's alert rules (docs/alerts.md), what they did lately, and "I'm on it".
 // Phone first: one column of cards and a short table; every control is a labelled field.
 
-const conditionTypes = ['above', 'below', 'battery', 'silent', 'offline'] as const
+const conditionTypes = ['above', 'below', 'rate', 'battery', 'silent', 'offline'] as const
 const channelTypes = ['webhook', 'email', 'line', 'mqtt'] as const
-const needsMetric = (type: string): boolean => type === 'above' || type === 'below' || type === 'silent'
-const needsValue = (type: string): boolean => type === 'above' || type === 'below' || type === 'battery'
+const needsMetric = (type: string): boolean => type === 'above' || type === 'below' || type === 'rate' || type === 'silent'
+const needsValue = (type: string): boolean => type === 'above' || type === 'below' || type === 'rate' || type === 'battery'
 
 export function alertsPage (ctx: AppContext): Page {
   if (ctx.session.role !== 'member') {
