@@ -1,12 +1,15 @@
 import Database from 'better-sqlite3'
 import { ensurePrivateDatabaseFile } from '../../private-files.ts'
 import type { Reading } from '../../domain/reading.ts'
+import { type QueuedBatch, QueueReader, type Row, fromRow, toRow } from './queue-reader.ts'
 
 // The on-disk queue between an acknowledgement and InfluxDB (docs/architecture.md: "An acknowledgement
 // means durable"). One SQLite file in WAL mode; a push is one transaction, so the caller's
-// group commit becomes one fsync. In the hub pushes and removals run on a worker thread
-// (queue-writer.ts) through a second connection, and the main thread's peeks and purges. Rows hold serialized readings, oldest first by id; a row is
-// deleted only after InfluxDB took its readings, so a restart resumes with the oldest row.
+// group commit becomes one fsync. A DiskQueue is the one connection that writes the file: in
+// the hub it lives on the queue writer thread (queue-writer.ts), which does every push, removal
+// and purge; the main thread's DurableQueue (durable-queue.ts) only reads, through a read-only
+// connection. Rows hold serialized readings, oldest first by id; a row is deleted only after
+// InfluxDB took its readings, so a restart resumes with the oldest row.
 
 const schema = `
 CREATE TABLE IF NOT EXISTS batch (
@@ -16,8 +19,6 @@ CREATE TABLE IF NOT EXISTS batch (
   bytes INTEGER NOT NULL,
   payload TEXT NOT NULL
 );`
-
-type Row = [time: number, member: string, device: string, sector: string, metric: string, value: number]
 
 export interface DiskQueueOptions {
   file: string
@@ -32,11 +33,13 @@ export interface DiskQueueOptions {
   onFullChange?: (full: boolean) => void
 }
 
-export interface QueuedBatch { ids: number[], readings: Reading[] }
+/** What the queue holds: readings and bytes of payload, summed over its rows. */
+export interface QueueTotals { readings: number, bytes: number }
 
 export class DiskQueue {
   private db!: Database.Database
   private statements!: ReturnType<DiskQueue['prepare']>
+  private reader!: QueueReader
   private readings = 0
   private payloadBytes = 0
   private full = false
@@ -48,11 +51,12 @@ export class DiskQueue {
     this.db = new Database(this.options.file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${(this.options.synchronous ?? 'full').toUpperCase()}`)
-    // Two connections write this file (the queue writer thread pushes, the main thread removes
-    // and purges): a transaction waits for the other's instead of failing with SQLITE_BUSY.
+    // The only writer: the main thread's connection is read-only, so nothing holds this lock
+    // but this connection. Kept for what else may open the file (an operator's sqlite3 shell).
     this.db.pragma('busy_timeout = 10000')
     this.db.exec(schema)
     this.statements = this.prepare()
+    this.reader = new QueueReader(this.db, this.options.now)
     const totals = this.db.prepare('SELECT COALESCE(SUM(count), 0) AS readings, COALESCE(SUM(bytes), 0) AS bytes FROM batch').get() as { readings: number, bytes: number }
     this.readings = totals.readings
     this.payloadBytes = totals.bytes
@@ -63,8 +67,6 @@ export class DiskQueue {
     return {
       insert: this.db.prepare('INSERT INTO batch (enqueued_at, count, bytes, payload) VALUES (?, ?, ?, ?)'),
       oldest: this.db.prepare('SELECT id, count, bytes, payload FROM batch ORDER BY id'),
-      after: this.db.prepare('SELECT id, count, bytes, payload FROM batch WHERE id > ? ORDER BY id'),
-      oldestTime: this.db.prepare('SELECT enqueued_at FROM batch ORDER BY id LIMIT 1').pluck(),
       remove: this.db.prepare('DELETE FROM batch WHERE id = ? RETURNING count, bytes'),
       replace: this.db.prepare('UPDATE batch SET count = ?, bytes = ?, payload = ? WHERE id = ?')
     }
@@ -79,36 +81,18 @@ export class DiskQueue {
     this.db.transaction(() => {
       for (let start = 0; start < readings.length; start += size) {
         const chunk = readings.slice(start, start + size)
-        const payload = JSON.stringify(chunk.map((r): Row => [r.time, r.member, r.device, r.sector, r.metric, r.value]))
+        const payload = JSON.stringify(chunk.map(toRow))
         const bytes = Buffer.byteLength(payload)
         this.statements.insert.run(now, chunk.length, bytes, payload)
         added += bytes
       }
     })()
-    this.notePushed(readings.length, added)
+    this.count(readings.length, added)
     return added
   }
 
-  /** Counts a push made through another connection to the same file (the queue writer thread). */
-  notePushed (readings: number, bytes: number): void {
-    this.readings += readings
-    this.payloadBytes += bytes
-    this.checkFull()
-  }
-
   /** The oldest rows (after row `afterId`), as many as fit in `maxReadings` (always at least one row). */
-  peek (maxReadings: number, afterId = 0): QueuedBatch | undefined {
-    const ids: number[] = []
-    const readings: Reading[] = []
-    for (const row of this.statements.after.iterate(afterId) as IterableIterator<{ id: number, count: number, payload: string }>) {
-      if (ids.length > 0 && readings.length + row.count > maxReadings) break
-      ids.push(row.id)
-      for (const [time, member, device, sector, metric, value] of JSON.parse(row.payload) as Row[]) {
-        readings.push({ time, member, device, sector, metric, value })
-      }
-    }
-    return ids.length === 0 ? undefined : { ids, readings }
-  }
+  peek (maxReadings: number, afterId = 0): QueuedBatch | undefined { return this.reader.peek(maxReadings, afterId) }
 
   /** Deletes delivered rows; returns what they held. */
   remove (ids: readonly number[]): { readings: number, bytes: number } {
@@ -123,14 +107,13 @@ export class DiskQueue {
         removed.bytes += row.bytes
       }
     })())
-    this.noteRemoved(removed.readings, removed.bytes)
+    this.count(-removed.readings, -removed.bytes)
     return removed
   }
 
-  /** Counts a removal made through another connection to the same file (the queue writer thread). */
-  noteRemoved (readings: number, bytes: number): void {
-    this.readings -= readings
-    this.payloadBytes -= bytes
+  private count (readings: number, bytes: number): void {
+    this.readings += readings
+    this.payloadBytes += bytes
     this.checkFull()
   }
 
@@ -150,7 +133,7 @@ export class DiskQueue {
     this.db.transaction(() => {
       for (const row of this.statements.oldest.all() as Array<{ id: number, count: number, bytes: number, payload: string }>) {
         const rows = JSON.parse(row.payload) as Row[]
-        const kept = rows.filter(([time, member, device, sector, metric, value]) => !matches({ time, member, device, sector, metric, value }))
+        const kept = rows.filter((queued) => !matches(fromRow(queued)))
         if (kept.length === rows.length) continue
         this.readings -= row.count - kept.length
         this.payloadBytes -= row.bytes
@@ -166,16 +149,15 @@ export class DiskQueue {
     this.checkFull()
   }
 
+  /** Readings waiting and their payload bytes: what the main thread's DurableQueue reports. */
+  totals (): QueueTotals { return { readings: this.readings, bytes: this.payloadBytes } }
   /** Readings waiting. */
   depth (): number { return this.readings }
   /** Bytes of queued payload (the file itself also holds SQLite pages and the WAL). */
   bytes (): number { return this.payloadBytes }
   isFull (): boolean { return this.payloadBytes >= this.options.maxBytes }
 
-  oldestAgeMs (): number {
-    const oldest = this.statements.oldestTime.get() as number | undefined
-    return oldest === undefined ? 0 : Math.max(0, (this.options.now ?? Date.now)() - oldest)
-  }
+  oldestAgeMs (): number { return this.reader.oldestAgeMs() }
 
   close (): void {
     if (this.db?.open) this.db.close()

@@ -1,6 +1,6 @@
 import type { Reading } from '../../domain/reading.ts'
 import type { DeadLetterFile, Refusal } from './dead-letter.ts'
-import type { DiskQueue, QueuedBatch } from './disk-queue.ts'
+import type { QueuedBatch } from './queue-reader.ts'
 
 // Moves readings from the disk queue to InfluxDB, oldest first, and deletes them from the queue
 // only after a 2xx. Delivery is at least once: a crash between the 2xx and the delete sends the
@@ -34,11 +34,11 @@ export interface DrainerTuning {
   maxRetryAfterMs: number
 }
 
-/** What the drainer needs of the queue; removal may be asynchronous (on the queue writer thread). */
+/** What the drainer needs of the queue; removal may be asynchronous (the hub's goes to the queue writer thread). */
 export interface DrainQueue {
   /** The oldest rows after row `afterId` (0: from the start), up to `maxReadings` readings. */
   peek (maxReadings: number, afterId: number): QueuedBatch | undefined
-  depth: DiskQueue['depth']
+  depth: () => number
   remove (ids: readonly number[]): unknown
 }
 

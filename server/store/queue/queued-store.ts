@@ -9,11 +9,7 @@ import { LineEncoder } from '../influx/line.ts'
 import type { MemberBucketQuery, MemberBucketValue, MetricPresence, RawQuery, ReadingStore, SeriesPoint, SeriesQuery } from '../reading-store.ts'
 import type { Reading } from '../../domain/reading.ts'
 import { DeadLetterFile } from './dead-letter.ts'
-import { DiskQueue } from './disk-queue.ts'
-import type { QueueWriterOptions, QueueWriterRequest } from './queue-writer.ts'
-import { SeriesNumbers, transferOf } from '../worker/series-numbers.ts'
-import { WorkerChannel } from '../worker/worker-channel.ts'
-import { siblingModule } from '../../sibling-module.ts'
+import { DurableQueue, type DurableQueueOptions } from './durable-queue.ts'
 import { Drainer, type DrainerStats, type DrainerTuning, type Timers } from './drainer.ts'
 
 export interface QueuedStoreOptions {
@@ -41,15 +37,12 @@ export interface QueuedStoreOptions {
  */
 export class QueuedReadingStore implements ReadingStore {
   readonly kind = 'influxdb+queue'
-  readonly queue: DiskQueue
+  readonly queue: DurableQueue
   readonly deadLetter: DeadLetterFile
   private readonly drainer: Drainer
-  private readonly writerOptions: QueueWriterOptions
-  private writer: WorkerChannel<QueueWriterRequest> | undefined
-  private readonly seriesNumbers = new SeriesNumbers()
 
   constructor (private readonly options: QueuedStoreOptions) {
-    const queueOptions: ConstructorParameters<typeof DiskQueue>[0] = { file: join(options.dir, 'queue.db'), maxBytes: options.maxBytes }
+    const queueOptions: DurableQueueOptions = { file: join(options.dir, 'queue.db'), maxBytes: options.maxBytes }
     if (options.synchronous !== undefined) queueOptions.synchronous = options.synchronous
     if (options.drain?.rowReadings !== undefined) queueOptions.rowReadings = options.drain.rowReadings
     queueOptions.onFullChange = (full) => {
@@ -57,21 +50,12 @@ export class QueuedReadingStore implements ReadingStore {
       else options.log?.info({ bytes: this.queue.bytes() }, 'durable queue has room again')
       options.onFullChange?.(full)
     }
-    this.queue = new DiskQueue(queueOptions)
-    const { file, maxBytes, synchronous, rowReadings } = queueOptions
-    this.writerOptions = { file, maxBytes, ...(synchronous === undefined ? {} : { synchronous }), ...(rowReadings === undefined ? {} : { rowReadings }) }
+    this.queue = new DurableQueue(queueOptions)
     // The line InfluxDB would have received, for an operator replaying it.
     this.deadLetter = new DeadLetterFile(join(options.dir, 'dead-letter.jsonl'), new LineEncoder().line)
     this.drainer = new Drainer({
       ...options.drain,
-      queue: {
-        peek: (max, after) => this.queue.peek(max, after),
-        depth: () => this.queue.depth(),
-        remove: async (ids) => {
-          const removed = await this.writer!.request({ op: 'remove', ids: [...ids] }) as { readings: number, bytes: number }
-          this.queue.noteRemoved(removed.readings, removed.bytes)
-        }
-      },
+      queue: this.queue,
       deadLetter: this.deadLetter,
       sink: {
         write: async (readings) => { await options.influx.append(readings) },
@@ -94,8 +78,7 @@ export class QueuedReadingStore implements ReadingStore {
    */
   async open (): Promise<void> {
     ensurePrivateDir(this.options.dir)
-    this.queue.open()
-    this.writer = await WorkerChannel.start<QueueWriterRequest>(siblingModule('./queue-writer', import.meta.url), this.writerOptions, 'queue writer')
+    await this.queue.open()
     this.drainer.start()
     this.options.influx.open().catch((error: unknown) => {
       this.options.log?.warn({ err: error, depth: this.queue.depth() }, 'InfluxDB unreachable at startup; readings wait in the queue')
@@ -107,9 +90,7 @@ export class QueuedReadingStore implements ReadingStore {
     // docs/architecture.md: when the disk queue is full the hub stops acknowledging, so devices keep
     // their data and resend it later.
     if (this.queue.isFull()) throw new TsudoiError('QUEUE_FULL')
-    const batch = this.seriesNumbers.encode(readings)
-    const bytes = await this.writer!.request({ op: 'push', batch }, transferOf(batch)) as number
-    this.queue.notePushed(readings.length, bytes)
+    await this.queue.push(readings)
     this.drainer.wake()
   }
 
@@ -120,11 +101,14 @@ export class QueuedReadingStore implements ReadingStore {
   presence (since: number): Promise<MetricPresence[]> { return this.options.influx.presence(since) }
   deviceMetrics (): Promise<Array<{ device: string, metric: string }>> { return this.options.influx.deviceMetrics() }
 
-  /** Purges the member from the queue too, with the drainer held so no write of theirs lands after the delete. */
+  /**
+   * Purges the member from the queue too (on the writer thread, like every write to it), with
+   * the drainer held so no write of theirs lands after the delete.
+   */
   async deleteMember (member: string): Promise<void> {
     await this.drainer.pause()
     try {
-      this.queue.purge((reading) => reading.member === member)
+      await this.queue.purgeMember(member)
       await this.options.influx.deleteMember(member)
     } finally {
       this.drainer.resume()
@@ -145,8 +129,7 @@ export class QueuedReadingStore implements ReadingStore {
   /** Stops draining (what is queued stays for the next open) and closes the queue. */
   async close (): Promise<void> {
     await this.drainer.stop()
-    await this.writer?.close()
-    this.queue.close()
+    await this.queue.close()
     await this.options.influx.close()
   }
 }
