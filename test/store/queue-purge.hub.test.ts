@@ -90,7 +90,7 @@ describe.skipIf(!available)('purging a member whose readings wait in the durable
     expect((await t.api('/api/health')).body.queue).toEqual({ depth: 0, bytes: 0, oldestAgeMs: 0, full: false })
     expect(queuedInFile()).toBe(0)
 
-    // The retry finishes the job (docs/architecture.md: a purge is retryable).
+    // The retry finishes the job (server/membership/membership.ts: a failed purge is finished by a retry).
     expect((await t.admin('/api/admin/members/gone?purge=1', undefined, 'DELETE')).status).toBe(204)
     expect([await points('gone'), await points('stays')]).toEqual([0, stayed])
   })
