@@ -63,7 +63,7 @@ describe('alert states over MQTT', () => {
 
   it('publishes the state retained; a device cannot write there; a late subscriber reads the current state', async () => {
     const ha = await connect(homeAssistant.id, homeAssistant.token)
-    const seen: Array<{ topic: string, body: any, retain: boolean }> = []
+    const seen: Array<{ topic: string, body: unknown, retain: boolean }> = []
     ha.on('message', (topic, payload, packet) => { if (payload.length > 0) seen.push({ topic, body: JSON.parse(payload.toString()), retain: packet.retain }) })
     await ha.subscribeAsync('tsudoi/alice/alerts/#', { qos: 1 })
     const bobSide: string[] = []
@@ -90,7 +90,7 @@ describe('alert states over MQTT', () => {
     }])
 
     const late = await connect(homeAssistant.id, homeAssistant.token)
-    const retained = new Promise<{ topic: string, body: any, retain: boolean }>((resolve) => {
+    const retained = new Promise<{ topic: string, body: unknown, retain: boolean }>((resolve) => {
       late.on('message', (t2, payload, packet) => { if (payload.length > 0) resolve({ topic: t2, body: JSON.parse(payload.toString()), retain: packet.retain }) })
     })
     await late.subscribeAsync(topic, { qos: 1 })
