@@ -15,7 +15,7 @@ describe.skipIf(!available)('purging a member whose readings wait in the durable
   let t: TestHub
   beforeAll(async () => {
     influxd = await startInfluxd()
-    t = await startTestHub({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'purge', INFLUX_TIMEOUT_MS: '1000' })
+    t = await startTestHub({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'purge' })
   })
   afterAll(async () => {
     await t?.stop()
