@@ -59,5 +59,5 @@ describe('an alert across SIGKILL', () => {
       expect(code, hub.output()).toBe(0)
       await receiver.close()
     }
-  })
+  }, 120_000) // two hub processes start and stop in it; on a loaded 2-core machine each start alone took over 20 s
 })

@@ -16,7 +16,8 @@ export async function startChildHub (env: Record<string, string>): Promise<Child
   child.stdout!.on('data', (chunk) => { output += chunk })
   child.stderr!.on('data', (chunk) => { output += chunk })
   const ports = await new Promise<{ mqttPort: number, httpPort: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${output}`)), 20_000)
+    // 60 s: with the whole suite running on a 2-core machine a start took over 20 s (tsx compiles the hub on start).
+    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${output}`)), 60_000)
     const check = (): void => {
       const mqtt = /MQTT \(TCP\)\s+mqtt:\/\/[^:]+:(\d+)/.exec(output)
       const http = /Dashboard & API\s+http:\/\/[^:]+:(\d+)/.exec(output)
