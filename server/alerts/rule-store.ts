@@ -1,21 +1,9 @@
 import type Database from 'better-sqlite3'
-import type { Channel, ConditionType } from '../api-schemas/alerts.ts'
 import { type AlertRule, type RuleRow, toRule } from './rule.ts'
 import type { Phase, SeriesState } from './rule-state.ts'
 
-/** What a member asks for, checked (server/alerts/rule-input.ts). */
-export interface RuleFields {
-  name: string
-  device: string | null
-  metric: string | null
-  type: ConditionType
-  value: number | null
-  minutes: number
-  hysteresis: number
-  repeatMinutes: number | null
-  channels: Channel[]
-  enabled: boolean
-}
+/** What a member asks for, checked (server/alerts/rule-input.ts): a rule without what the hub assigns. */
+export type RuleFields = Omit<AlertRule, 'id' | 'member' | 'secret' | 'createdAt'>
 
 export interface StoredState { rule: string, device: string, state: SeriesState, firedEvent: string | null }
 

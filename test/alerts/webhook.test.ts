@@ -6,23 +6,26 @@ import { startReceiver, until } from './receivers.ts'
 // Real MQTT publishes crossing a threshold → the webhook a member set up receives a signed
 // POST (docs/alerts.md): evaluated as the readings are stored, delivered through the outbox.
 
-describe('a threshold alert delivered by webhook', () => {
-  let t: TestHub
-  let alice: Provisioned
-  let receiver: Awaited<ReturnType<typeof startReceiver>>
-
+/** A hub with one member, alice, and a webhook receiver on 127.0.0.1 (so private webhooks are allowed), for one describe block. */
+function hubWithReceiver (): { t: TestHub, alice: Provisioned, receiver: Awaited<ReturnType<typeof startReceiver>> } {
+  const fixture = {} as { t: TestHub, alice: Provisioned, receiver: Awaited<ReturnType<typeof startReceiver>> }
   beforeAll(async () => {
-    receiver = await startReceiver()
-    // The receiver is on 127.0.0.1: private webhooks are refused unless allowed.
-    t = await startTestHub({ TSUDOI_ALERT_WEBHOOK_PRIVATE: 'on' })
-    alice = await provision(t, 'alice')
+    fixture.receiver = await startReceiver()
+    fixture.t = await startTestHub({ TSUDOI_ALERT_WEBHOOK_PRIVATE: 'on' })
+    fixture.alice = await provision(fixture.t, 'alice')
   })
   afterAll(async () => {
-    await t.stop()
-    await receiver.close()
+    await fixture.t.stop()
+    await fixture.receiver.close()
   })
+  return fixture
+}
+
+describe('a threshold alert delivered by webhook', () => {
+  const fixture = hubWithReceiver()
 
   it('fires once when a reading crosses it, stays quiet inside the hysteresis margin, clears past it; each POST is signed with the rule\'s key', async () => {
+    const { t, alice, receiver } = fixture
     const created = await t.api('/api/me/alerts', {
       token: alice.member.accessKey,
       body: {
@@ -85,21 +88,10 @@ describe('a threshold alert delivered by webhook', () => {
 })
 
 describe('an offline alert and a disabled rule', () => {
-  let t: TestHub
-  let alice: Provisioned
-  let receiver: Awaited<ReturnType<typeof startReceiver>>
-
-  beforeAll(async () => {
-    receiver = await startReceiver()
-    t = await startTestHub({ TSUDOI_ALERT_WEBHOOK_PRIVATE: 'on' })
-    alice = await provision(t, 'alice')
-  })
-  afterAll(async () => {
-    await t.stop()
-    await receiver.close()
-  })
+  const fixture = hubWithReceiver()
 
   it('fires when the device disconnects and clears when it is back; a disabled rule says nothing until enabled again', async () => {
+    const { t, alice, receiver } = fixture
     let device = await connectDevice(t.hub.mqttUrl, alice.device.id, alice.device.token)
     const created = await t.api('/api/me/alerts', {
       token: alice.member.accessKey,
