@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { FullLatch } from './full-latch.ts'
 import { ensurePrivateDatabaseFile } from '../../private-files.ts'
 import type { Reading } from '../../domain/reading.ts'
 import { type QueuedBatch, QueueReader, type Row, fromRow, toRow } from './queue-reader.ts'
@@ -42,9 +43,11 @@ export class DiskQueue {
   private reader!: QueueReader
   private readings = 0
   private payloadBytes = 0
-  private full = false
+  private readonly latch: FullLatch
 
-  constructor (private readonly options: DiskQueueOptions) {}
+  constructor (private readonly options: DiskQueueOptions) {
+    this.latch = new FullLatch(options.onFullChange)
+  }
 
   open (): void {
     ensurePrivateDatabaseFile(this.options.file)
@@ -164,11 +167,6 @@ export class DiskQueue {
   }
 
   private checkFull (): void {
-    const full = this.isFull()
-    if (full === this.full) return
-    this.full = full
-    try {
-      this.options.onFullChange?.(full)
-    } catch { /* a listener's failure must not undo a committed push */ }
+    this.latch.update(this.isFull())
   }
 }

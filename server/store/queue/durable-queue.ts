@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { FullLatch } from './full-latch.ts'
 import type { Reading } from '../../domain/reading.ts'
 import { siblingModule } from '../../sibling-module.ts'
 import { SeriesNumbers, transferOf } from '../worker/series-numbers.ts'
@@ -25,9 +26,11 @@ export class DurableQueue {
   private reader: QueueReader | undefined
   private readonly seriesNumbers = new SeriesNumbers()
   private totals: QueueTotals = { readings: 0, bytes: 0 }
-  private full = false
+  private readonly latch: FullLatch
 
-  constructor (private readonly options: DurableQueueOptions) {}
+  constructor (private readonly options: DurableQueueOptions) {
+    this.latch = new FullLatch(options.onFullChange)
+  }
 
   async open (): Promise<void> {
     const { file, maxBytes, synchronous, rowReadings } = this.options
@@ -79,11 +82,6 @@ export class DurableQueue {
   private async send (request: QueueWriterRequest, transfer: ArrayBuffer[] = []): Promise<void> {
     if (this.writer === undefined) throw new Error('the durable queue is not open')
     this.totals = await this.writer.request(request, transfer) as QueueTotals
-    const full = this.isFull()
-    if (full === this.full) return
-    this.full = full
-    try {
-      this.options.onFullChange?.(full)
-    } catch { /* a listener's failure must not undo a committed push */ }
+    this.latch.update(this.isFull())
   }
 }
