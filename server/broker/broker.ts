@@ -6,9 +6,7 @@ import type { ErrorCode } from '../errors.ts'
 import type { EventBus } from '../event-bus.ts'
 import type { Activity } from '../ingest/activity.ts'
 import type { DeviceIdentity } from '../domain/identity.ts'
-import { formats } from '../ingest/formats/index.ts'
-import { filterWithin } from '../domain/topic-filter.ts'
-import { alertsFilter } from '../domain/alert-topics.ts'
+import { maySubscribe } from '../ingest/access.ts'
 import type { Log } from '../log.ts'
 import type { HubMetrics } from '../metrics.ts'
 import { clientsOf, probeClientInternals } from './aedes-internals.ts'
@@ -146,10 +144,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         if (!wellFormedMqttString(subscription.topic)) return callback(malformed('the topic filter is not well-formed UTF-8 [MQTT-1.5.3]'), null)
         const identity = identities.get(client)
         if (identity !== undefined) subscribers.add(identity.id)
-        allowed = identity !== undefined && (formats[identity.format].subscribeFilters(identity)
-          .some((filter) => filterWithin(subscription.topic, filter)) ||
-          // The member's alert states (docs/alerts.md): any of its own devices may read them.
-          filterWithin(subscription.topic, alertsFilter(identity.member)))
+        allowed = identity !== undefined && maySubscribe(identity, subscription.topic)
         if (!allowed) {
           metrics.subscribeRefused.inc()
           log.info({ device: identity?.id, topic: subscription.topic }, 'subscription refused')

@@ -1,5 +1,5 @@
 import { errorCatalogue } from '../errors.ts'
-import { matcherFor } from '../domain/topic-filter.ts'
+import { mayPublish } from './access.ts'
 import { formats } from './formats/index.ts'
 import { DISCOVERY_PREFIX } from './formats/discovery-config.ts'
 import type { LearnedDiscovery } from './formats/discovery.ts'
@@ -38,11 +38,11 @@ export interface DecodeContext {
  */
 export function decodePublish (device: DeviceIdentity, topic: string, payload: Buffer, now: number, context: DecodeContext): DecodeOutcome {
   const { maxPayload } = context
-  let mayPublish = false
+  let allowed = false
   try {
     const format = formats[device.format]
-    mayPublish = matcherFor(format, device, () => format.publishFilters(device))(topic)
-    if (!mayPublish) {
+    allowed = mayPublish(device, topic)
+    if (!allowed) {
       return { accepted: [], refusals: [{ code: 'TOPIC_NOT_ALLOWED', message: `device ${device.id} may not publish to ${topic}` }] }
     }
     if (payload.length > maxPayload) {
@@ -69,7 +69,7 @@ export function decodePublish (device: DeviceIdentity, topic: string, payload: B
   } catch (error) {
     const refusal: Refusal = { code: 'PROCESSING_FAILED', message: errorCatalogue.PROCESSING_FAILED.message }
     // A topic the ACL let through stays routable: the failure was in reading the payload, not in who may publish it.
-    const refusals: Refusal[] = mayPublish ? [refusal] : [refusal, { code: 'TOPIC_NOT_ALLOWED', message: `topic ${topic} was not checked` }]
+    const refusals: Refusal[] = allowed ? [refusal] : [refusal, { code: 'TOPIC_NOT_ALLOWED', message: `topic ${topic} was not checked` }]
     return { accepted: [], refusals, failure: error }
   }
 }
