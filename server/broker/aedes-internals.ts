@@ -1,7 +1,7 @@
 import { Duplex } from 'node:stream'
 import type { Aedes, Client } from 'aedes'
 
-// The private fields of aedes' Client (lib/client.js, aedes 1.2.0, pinned exactly in
+// The private fields of aedes' Client (lib/client.js, aedes 2.0.0-beta.1, pinned exactly in
 // package.json) that the packet-size guard and the fast path plug into. A new aedes may
 // rename them; `probeClientInternals` finds out at start-up instead of at the first packet.
 

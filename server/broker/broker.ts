@@ -204,7 +204,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
   const missing = probeClientInternals(broker, (conn) => aedesHandle(conn))
   if (missing.includes('_parser.parse') || missing.includes('_authorized')) {
     // The packet-size guard is not optional: without it any socket could make the hub buffer 256 MB.
-    throw new Error(`aedes ${missing.join(', ')} not found: the hub's packet-size guard needs them (package.json pins aedes 1.2.0)`)
+    throw new Error(`aedes ${missing.join(', ')} not found: the hub's packet-size guard needs them (package.json pins aedes 2.0.0-beta.1)`)
   }
   const fastPath = config.TSUDOI_FAST_PATH && missing.length === 0
   if (config.TSUDOI_FAST_PATH && !fastPath) log.warn({ missing }, 'fast path off: aedes internals it needs are missing; every packet goes through aedes')
