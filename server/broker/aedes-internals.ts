@@ -51,9 +51,28 @@ export function probeClientInternals (broker: Aedes, handle: (conn: Duplex) => C
     ['_authorized', typeof probe._authorized === 'boolean'],
     ['version', 'version' in probe],
     ['closed', typeof probe.closed === 'boolean'],
+    ['connecting', typeof probe.connecting === 'boolean'],
     ['conn', probe.conn === conn],
     ['broker.maxTopicLevels', typeof (broker as unknown as { maxTopicLevels?: unknown }).maxTopicLevels === 'number']
   ]
   ;(probe as unknown as Client).close()
   return checks.filter(([, ok]) => !ok).map(([name]) => name)
+}
+
+/**
+ * aedes 2 (lib/handlers/publish.js, enqueuePublish) neither acknowledges nor publishes a PUBLISH
+ * its authorizePublish marked `_notAuthorized`: the hub, having written the MQTT 5 PUBACK itself
+ * (server/broker/mqtt5.ts), marks the packet so aedes writes no second one.
+ */
+export function skipAedesAck (packet: object): void {
+  (packet as { _notAuthorized?: boolean })._notAuthorized = true
+}
+
+/**
+ * aedes 2 writes a packet only while the client is `connecting` or `connected` (lib/write.js).
+ * Cleared before a refusing authenticate answers, the CONNACK the hub wrote itself stays the only
+ * one; aedes then closes the connection as for any refusal.
+ */
+export function skipAedesConnack (client: Client): void {
+  (client as unknown as { connecting: boolean }).connecting = false
 }
