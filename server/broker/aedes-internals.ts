@@ -7,6 +7,8 @@ import type { Aedes, Client } from 'aedes'
 
 export interface AedesParser {
   parse: (buf: Buffer) => number
+  /** mqtt-packet's Parser is an EventEmitter: aedes listens for 'packet'. */
+  prependListener: (event: 'packet', listener: (packet: { properties?: object, will?: { properties?: object } | null }) => void) => void
   _list: { length: number }
   _stateCounter: number
 }

@@ -12,11 +12,11 @@ import { filterWithin } from '../domain/topic-filter.ts'
 import { alertsFilter } from '../domain/alert-topics.ts'
 import type { Log } from '../log.ts'
 import type { HubMetrics } from '../metrics.ts'
-import { clientsOf, probeClientInternals, skipAedesAck, skipAedesConnack } from './aedes-internals.ts'
+import { clientsOf, internalsOf, probeClientInternals, skipAedesAck, skipAedesConnack } from './aedes-internals.ts'
 import { namespacedClientId } from './client-id.ts'
 import { ConnectRate } from './connect-rate.ts'
 import { type ContainDeps, type PublishHandler, containIngest } from './contained-ingest.ts'
-import { type V5Session, RECEIVE_MAXIMUM, ReasonCode, encodeConnackRefusal, encodeDisconnect, encodePublishAck, mqtt5Options, publishAnswer, reasonString } from './mqtt5.ts'
+import { type V5Session, RECEIVE_MAXIMUM, ReasonCode, encodeConnackRefusal, encodeDisconnect, encodePublishAck, mqtt5Options, publishAnswer, reasonString, repeatedProperty } from './mqtt5.ts'
 import { wellFormedMqttString } from './mqtt-strings.ts'
 import { type ParseSlot, guardPacketSizes, largestPacket, packetLimits } from './packet-size-guard.ts'
 import { PubackWriter, installFastPath } from './publish-fast-path.ts'
@@ -95,6 +95,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     // clean session, remembered for authenticate.
     preConnect (client, packet, callback) {
       try {
+        if (client.closed) return callback(new Error('connection closed'), false)
         if (!wellFormedMqttString(packet.clientId)) return callback(malformed('the client id is not well-formed UTF-8 [MQTT-1.5.3]'), false)
         if (packet.will != null && ((packet.will.qos as number) > 2 || !wellFormedMqttString(packet.will.topic))) {
           return callback(malformed('the will has QoS 3 [MQTT-3.1.2-14] or a topic that is not well-formed UTF-8 [MQTT-1.5.3]'), false)
@@ -141,15 +142,18 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         // Both paths: the fast path hands these to aedes (publish-fast-path.ts), which asks here.
         if (packet.qos > 0 && packet.messageId === 0) return answer(malformed('a QoS 1 or 2 PUBLISH needs a non-zero packet id [MQTT-2.3.1-1]'))
         if (!wellFormedMqttString(packet.topic)) return answer(malformed('the topic is not well-formed UTF-8 [MQTT-1.5.3]'))
+        if (client?.closed === true) return answer(new Error('connection closed'))
         const identity = client === null ? undefined : identities.get(client)
         // A will left by a session whose client is gone cannot be attributed to a device.
         if (identity === undefined) return answer(new Error('publisher has no identity'))
         const conn = client!.conn as { cork?: () => void, uncork?: () => void, write: (bytes: Buffer) => unknown }
         const v5 = v5Sessions.get(client!)
         if (v5 !== undefined && packet.qos > 0 && ++v5.inFlight > RECEIVE_MAXIMUM) {
-          // [MQTT-3.3.4-9]: more unacknowledged QoS 1/2 PUBLISHes than the CONNACK allowed.
+          // [MQTT-3.3.4-9]: more unacknowledged QoS 1/2 PUBLISHes than the CONNACK allowed. The
+          // rest of the batch is dropped unanswered: the connection is ending.
           skipAedesAck(packet)
-          client!.disconnect({ reasonCode: ReasonCode.RECEIVE_MAXIMUM_EXCEEDED }, () => {})
+          if (!v5.exceeded) client!.disconnect({ reasonCode: ReasonCode.RECEIVE_MAXIMUM_EXCEEDED }, () => {})
+          v5.exceeded = true
           return answer(null)
         }
         let verdict: IngestVerdict | undefined
@@ -193,6 +197,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     authorizeSubscribe (client, subscription, callback) {
       let allowed = false
       try {
+        if (client.closed) return callback(new Error('connection closed'), null)
         if (!wellFormedMqttString(subscription.topic)) return callback(malformed('the topic filter is not well-formed UTF-8 [MQTT-1.5.3]'), null)
         const identity = identities.get(client)
         if (identity !== undefined) subscribers.add(identity.id)
@@ -274,6 +279,18 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       return undefined as unknown as Client // transports ignore it; there is no client
     }
     const client = aedesHandle(conn, req)
+    // Before aedes' own listener sees the packet (server/broker/mqtt5.ts, repeatedProperty).
+    internalsOf(client)._parser.prependListener('packet', (packet: { properties?: object, will?: { properties?: object } | null }) => {
+      if (packet.properties === undefined && packet.will?.properties === undefined) return
+      const repeated = repeatedProperty(packet)
+      if (repeated === undefined) return
+      metrics.connectionsDropped.inc({ code: 'MALFORMED_PACKET' })
+      log.info({ address, clientId: client.id, property: repeated }, 'connection closed: an MQTT 5 property given twice')
+      // aedes still handles this packet after the close: without the property, and its hooks refuse a closed client.
+      packet.properties = undefined
+      if (packet.will != null) packet.will.properties = undefined
+      client.close()
+    })
     parseSlots.set(client, guardPacketSizes(client, limits, (violation) => {
       metrics.connectionsDropped.inc({ code: violation.kind === 'too-large' ? 'PACKET_TOO_LARGE' satisfies ErrorCode : 'MALFORMED_PACKET' })
       log.info({ address, clientId: client.id, ...violation }, 'connection closed: a packet length its type cannot have')

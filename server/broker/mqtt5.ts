@@ -132,8 +132,28 @@ export interface V5Session {
   maximumPacketSize?: number
   /** QoS 1/2 PUBLISHes not yet acknowledged (RECEIVE_MAXIMUM). */
   inFlight: number
+  /** It sent more than RECEIVE_MAXIMUM: DISCONNECT 0x93 is on its way. */
+  exceeded?: boolean
 }
 
 export function isV5 (client: Client | null): boolean {
   return (client as { version?: number | null } | null)?.version === 5
+}
+
+/**
+ * The name of a property a v5 packet carries more than once where MQTT 5 allows it once (every
+ * property but User Property [MQTT-3.1.2.11], [MQTT-3.3.2.3]): a Protocol Error. mqtt-packet 9
+ * hands such a property on as an array, and aedes 2.0.0-beta.1 takes the array for a number:
+ * two Topic Alias properties passed its range check and were stored as a new alias on every
+ * PUBLISH (the alias map grew without bound), two Session Expiry Interval properties made its
+ * session timer throw when the connection closed. The hub closes the connection first.
+ */
+export function repeatedProperty (packet: { properties?: object, will?: { properties?: object } | null }): string | undefined {
+  for (const properties of [packet.properties, packet.will?.properties]) {
+    if (properties === undefined) continue
+    for (const [name, value] of Object.entries(properties)) {
+      if (name !== 'userProperties' && Array.isArray(value)) return name
+    }
+  }
+  return undefined
 }

@@ -1,6 +1,13 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Provisioned, type TestHub, collect, connectDevice, provision, startTestHub } from '../helpers/hub.ts'
+import { toolAvailable } from '../helpers/required-tool.ts'
+
+const run = promisify(execFile)
+const MOSQUITTO_PUB = '/usr/bin/mosquitto_pub'
+const MOSQUITTO_SUB = '/usr/bin/mosquitto_sub'
 
 // MQTT 5 devices (issue 15), with real MQTT.js clients speaking version 5.
 
@@ -152,5 +159,18 @@ describe('MQTT 5 devices', () => {
     await waitFor(async () => (await stored('alpha', 'pressure')).length === 2, 'the readings')
     expect(await stored('alpha', 'pressure')).toEqual([1001, 1002])
     client.end(true)
+  })
+
+  it.runIf(toolAvailable(MOSQUITTO_PUB, 'mosquitto-clients'))('serves Debian\'s mosquitto_pub and mosquitto_sub with -V mqttv5: stored, PUBACK 0x99 on a bad payload, CONNACK 0x86 on a bad token', async () => {
+    const common = ['-h', '127.0.0.1', '-p', String(t.hub.mqttPort), '-V', 'mqttv5', '-u', a.device.id, '-q', '1', '-t', a.device.topic]
+    await run(MOSQUITTO_PUB, [...common, '-P', a.device.token, '-m', '{"illuminance": 321}'])
+    await waitFor(async () => (await stored('alpha', 'illuminance')).length === 1, 'the reading')
+    expect(await stored('alpha', 'illuminance')).toEqual([321])
+    // -d prints the packets; mosquitto_pub 2.0 exits 0 after a refused PUBACK.
+    const refused = await run(MOSQUITTO_PUB, [...common, '-P', a.device.token, '-d', '-m', '{"illuminance": -5}']).catch((error: { stdout: string, stderr: string }) => error)
+    expect(`${refused.stdout}${refused.stderr}`).toMatch(/received PUBACK \(Mid: \d+, RC:153\)/)
+    const badToken = await run(MOSQUITTO_SUB, ['-h', '127.0.0.1', '-p', String(t.hub.mqttPort), '-V', 'mqttv5', '-u', a.device.id, '-P', 'wrong', '-t', a.device.topic, '-C', '1']).then(() => undefined, (error: { code: number, stderr: string }) => error)
+    expect(badToken?.stderr).toMatch(/Bad User Name or Password/i)
+    expect(await stored('alpha', 'illuminance')).toEqual([321])
   })
 })
