@@ -173,4 +173,34 @@ describe('MQTT 5 devices', () => {
     expect(badToken?.stderr).toMatch(/Bad User Name or Password/i)
     expect(await stored('alpha', 'illuminance')).toEqual([321])
   })
+
+  it('answers the same over WebSocket: PUBACK 0x99 and 0x00 in order, the good reading stored', async () => {
+    const client = await connectDevice(t.hub.wsUrl, a.device.id, a.device.token, { ...v5 })
+    const packets: Packet[] = []
+    client.on('packetreceive', (packet) => packets.push(packet))
+    await expect(client.publishAsync(a.device.topic, '{"voltage": "high"}', { qos: 1 })).rejects.toMatchObject({ code: 0x99 })
+    await client.publishAsync(a.device.topic, '{"voltage": 230}', { qos: 1 })
+    expect(pubacks(packets)).toEqual([[0x99, 'NOT_A_NUMBER: voltage: "high" is not a number'], [0, undefined]])
+    await waitFor(async () => (await stored('alpha', 'voltage')).length === 1, 'the reading')
+    expect(await stored('alpha', 'voltage')).toEqual([230])
+    client.end(true)
+  })
+
+  it('keeps a session across a reconnect within its expiry, with the QoS 1 message queued meanwhile; another device cannot take it', async () => {
+    const session = { clientId: 'keeper', clean: false, properties: { sessionExpiryInterval: 60 } }
+    const first = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token, { ...v5, ...session })
+    await first.subscribeAsync('tsudoi/alpha/alpha-d1/cmd/led', { qos: 1 })
+    await first.endAsync()
+    // Another member's device with the same client id gets a session of its own [MQTT-3.1.4-2] (server/broker/client-id.ts).
+    const squatter = await connectDevice(t.hub.mqttUrl, b.device.id, b.device.token, { ...v5, ...session })
+    const squatterGot: string[] = []
+    squatter.on('message', (_topic, payload) => squatterGot.push(payload.toString()))
+    const sender = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token, { ...v5, clientId: 'sender' })
+    await sender.publishAsync('tsudoi/alpha/alpha-d1/cmd/led', 'on', { qos: 1 })
+    const again = mqtt.connect(t.hub.mqttUrl, { ...v5, ...session, username: a.device.id, password: a.device.token, reconnectPeriod: 0 })
+    const connack = await new Promise<{ sessionPresent: boolean }>((resolve) => again.once('connect', resolve))
+    const message = await new Promise<string>((resolve) => again.once('message', (_topic, payload) => resolve(payload.toString())))
+    expect([connack.sessionPresent, message, squatterGot]).toEqual([true, 'on', []])
+    for (const client of [again, squatter, sender]) client.end(true)
+  })
 })
