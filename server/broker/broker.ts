@@ -47,6 +47,9 @@ const parseSlots = new WeakMap<Client, ParseSlot>()
 const largestPackets = new WeakMap<Aedes, number>()
 // MQTT 5 connections: what their CONNECT asked for (server/broker/mqtt5.ts).
 const v5Sessions = new WeakMap<Client, V5Session>()
+// Packets with a repeated MQTT 5 property, and their connections, closed: aedes still hands the
+// hooks the packet (and a SUBSCRIBE's filters) after the close.
+const protocolErrors = new WeakSet<object>()
 
 /** A refused CONNECT: the MQTT 3.1.1 return code aedes answers with, the MQTT 5 reason code the hub answers with. */
 interface ConnectRefusal { returnCode: 2 | 3 | 4 | 5, reasonCode: number, code: ErrorCode, message: string }
@@ -95,7 +98,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     // clean session, remembered for authenticate.
     preConnect (client, packet, callback) {
       try {
-        if (client.closed) return callback(new Error('connection closed'), false)
+        if (protocolErrors.has(packet)) return callback(new Error('connection closed'), false)
         if (!wellFormedMqttString(packet.clientId)) return callback(malformed('the client id is not well-formed UTF-8 [MQTT-1.5.3]'), false)
         if (packet.will != null && ((packet.will.qos as number) > 2 || !wellFormedMqttString(packet.will.topic))) {
           return callback(malformed('the will has QoS 3 [MQTT-3.1.2-14] or a topic that is not well-formed UTF-8 [MQTT-1.5.3]'), false)
@@ -142,7 +145,8 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         // Both paths: the fast path hands these to aedes (publish-fast-path.ts), which asks here.
         if (packet.qos > 0 && packet.messageId === 0) return answer(malformed('a QoS 1 or 2 PUBLISH needs a non-zero packet id [MQTT-2.3.1-1]'))
         if (!wellFormedMqttString(packet.topic)) return answer(malformed('the topic is not well-formed UTF-8 [MQTT-1.5.3]'))
-        if (client?.closed === true) return answer(new Error('connection closed'))
+        // The packet, not the client: its will is still published [MQTT-3.1.2-8].
+        if (protocolErrors.has(packet)) return answer(new Error('connection closed'))
         const identity = client === null ? undefined : identities.get(client)
         // A will left by a session whose client is gone cannot be attributed to a device.
         if (identity === undefined) return answer(new Error('publisher has no identity'))
@@ -197,7 +201,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     authorizeSubscribe (client, subscription, callback) {
       let allowed = false
       try {
-        if (client.closed) return callback(new Error('connection closed'), null)
+        if (protocolErrors.has(client)) return callback(new Error('connection closed'), null)
         if (!wellFormedMqttString(subscription.topic)) return callback(malformed('the topic filter is not well-formed UTF-8 [MQTT-1.5.3]'), null)
         const identity = identities.get(client)
         if (identity !== undefined) subscribers.add(identity.id)
@@ -289,6 +293,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       // aedes still handles this packet after the close: without the property, and its hooks refuse a closed client.
       packet.properties = undefined
       if (packet.will != null) packet.will.properties = undefined
+      protocolErrors.add(packet).add(client)
       client.close()
     })
     parseSlots.set(client, guardPacketSizes(client, limits, (violation) => {
