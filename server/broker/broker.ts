@@ -16,7 +16,7 @@ import { clientsOf, internalsOf, probeClientInternals, skipAedesAck, skipAedesCo
 import { namespacedClientId } from './client-id.ts'
 import { ConnectRate } from './connect-rate.ts'
 import { type ContainDeps, type PublishHandler, containIngest } from './contained-ingest.ts'
-import { type V5Session, RECEIVE_MAXIMUM, ReasonCode, encodeConnackRefusal, encodeDisconnect, encodePublishAck, mqtt5Options, publishAnswer, reasonString, repeatedProperty } from './mqtt5.ts'
+import { type V5Session, RECEIVE_MAXIMUM, ReasonCode, encodeConnackRefusal, encodePublishAck, mqtt5Options, publishAnswer, reasonString, repeatedProperty } from './mqtt5.ts'
 import { wellFormedMqttString } from './mqtt-strings.ts'
 import { type ParseSlot, guardPacketSizes, largestPacket, packetLimits } from './packet-size-guard.ts'
 import { PubackWriter, installFastPath } from './publish-fast-path.ts'
@@ -290,7 +290,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       if (repeated === undefined) return
       metrics.connectionsDropped.inc({ code: 'MALFORMED_PACKET' })
       log.info({ address, clientId: client.id, property: repeated }, 'connection closed: an MQTT 5 property given twice')
-      // aedes still handles this packet after the close: without the property, and its hooks refuse a closed client.
+      // aedes still handles this packet after the close: without the property, and the hooks refuse it.
       packet.properties = undefined
       if (packet.will != null) packet.will.properties = undefined
       protocolErrors.add(packet).add(client)

@@ -20,7 +20,6 @@ export const ReasonCode = {
   SERVER_BUSY: 0x89,
   TOPIC_NAME_INVALID: 0x90,
   RECEIVE_MAXIMUM_EXCEEDED: 0x93,
-  PACKET_TOO_LARGE: 0x95,
   QUOTA_EXCEEDED: 0x97,
   PAYLOAD_FORMAT_INVALID: 0x99
 } as const
@@ -94,11 +93,6 @@ export function encodePublishAck (qos: 1 | 2, messageId: number, answer: Publish
 /** A refusing CONNACK (session present 0) with its reason code and reason string [MQTT-3.2.2]. */
 export function encodeConnackRefusal (reasonCode: number, text: string): Buffer {
   return fixedHeader(0x20, Buffer.from([0, reasonCode]), text)
-}
-
-/** A DISCONNECT from the hub with its reason code [MQTT-3.14.2]. */
-export function encodeDisconnect (reasonCode: number): Buffer {
-  return Buffer.from([0xe0, 2, reasonCode, 0])
 }
 
 function fixedHeader (first: number, head: Buffer, text: string | undefined, clientMaxPacket?: number): Buffer {
