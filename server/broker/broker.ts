@@ -162,15 +162,23 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         }
         let verdict: IngestVerdict | undefined
         let early: { error: Error | null } | undefined
-        const committed = (error: Error | null): void => {
+        const committed = (failure: Error | null): void => {
+          let error = failure
           // A commit answers many publishes of one connection at once: corked, their PUBACKs
           // leave in one write instead of one syscall each.
           conn.cork?.()
           acks.flush(client!)
-          if (v5 !== undefined && packet.qos > 0) {
+          if (v5 !== undefined && error !== null) {
+            // The readings could not be made durable. As for MQTT 3.1.1: nothing is acknowledged
+            // and the connection ends, so the device sends them again — aedes 2 would answer a v5
+            // device 0x87 (a QoS 0 one nothing) and keep the connection.
+            skipAedesAck(packet)
+            client!.close()
+            error = null
+          } else if (v5 !== undefined && packet.qos > 0) {
             v5.inFlight--
             // MQTT 5: a refusal is answered on the PUBACK (or PUBREC) itself, in its turn.
-            const refused = error === null ? publishAnswer(verdict!.refusals ?? [], verdict!.kept ?? 0) : undefined
+            const refused = publishAnswer(verdict!.refusals ?? [], verdict!.kept ?? 0)
             // A QoS 2 PUBLISH kept in part is acknowledged by aedes, which must remember it for the PUBREL.
             if (refused !== undefined && (packet.qos === 1 || refused.reasonCode >= 0x80)) {
               conn.write(encodePublishAck(packet.qos as 1 | 2, packet.messageId!, refused, v5.problemInformation, v5.maximumPacketSize))

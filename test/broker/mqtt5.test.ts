@@ -204,3 +204,26 @@ describe('MQTT 5 devices', () => {
     for (const client of [again, squatter, sender]) client.end(true)
   })
 })
+
+describe('MQTT 5 devices when the store fails', () => {
+  it('acknowledges nothing and closes the connection, as for MQTT 3.1.1, so the device sends the reading again', async () => {
+    const t = await startTestHub()
+    try {
+      const a = await provision(t, 'alpha', 'retail')
+      const store = t.hub.store as { append: (readings: unknown[]) => Promise<void> }
+      store.append = async () => { throw new Error('disk gone') }
+      for (const protocolVersion of [4, 5] as const) {
+        const client = await connectDevice(t.hub.mqttUrl, a.device.id, a.device.token, { protocolVersion })
+        const packets: Packet[] = []
+        client.on('packetreceive', (packet) => packets.push(packet))
+        const closed = new Promise<void>((resolve) => client.once('close', () => resolve()))
+        client.publish(a.device.topic, '{"co2": 410}', { qos: 1 })
+        await closed
+        expect([protocolVersion, packets.filter((p) => p.cmd === 'puback')]).toEqual([protocolVersion, []])
+        client.end(true)
+      }
+    } finally {
+      await t.stop()
+    }
+  })
+})
