@@ -227,3 +227,26 @@ describe('MQTT 5 devices when the store fails', () => {
     }
   })
 })
+
+describe('Home Assistant over MQTT 5', () => {
+  it('learns a discovery config and stores its state topic; an unknown state topic gets PUBACK 0x90 naming UNKNOWN_TOPIC', async () => {
+    const t = await startTestHub()
+    try {
+      const key = (await t.admin('/api/admin/members', { id: 'bedroom-inn', name: 'Bedroom inn', sector: 'accommodation' })).body.accessKey
+      const device = await t.admin('/api/admin/devices', { member: 'bedroom-inn', name: 'HA sensor', id: 'ha-1', format: 'homeassistant', topic: 'sensorBedroom' })
+      const client = await connectDevice(t.hub.mqttUrl, 'ha-1', device.body.token, { ...v5 })
+      const packets: Packet[] = []
+      client.on('packetreceive', (packet) => packets.push(packet))
+      const state = 'homeassistant/sensor/sensorBedroom/state'
+      await expect(client.publishAsync(state, JSON.stringify({ temperature: 19 }), { qos: 1 })).rejects.toMatchObject({ code: 0x90 })
+      await client.publishAsync('homeassistant/sensor/sensorBedroom/temperature/config', JSON.stringify({ device_class: 'temperature', name: 'Temperature', state_topic: state, unit_of_measurement: '°C', value_template: '{{ value_json.temperature }}' }), { qos: 1 })
+      await client.publishAsync(state, JSON.stringify({ temperature: 22.5 }), { qos: 1 })
+      expect(pubacks(packets)).toEqual([[0x90, `UNKNOWN_TOPIC: topic ${state} is not part of the homeassistant format`], [0, undefined], [0, undefined]])
+      const readings = (await t.api('/api/me/readings?device=ha-1&limit=100', { token: key })).body.readings.map((r: { metric: string, value: number }) => [r.metric, r.value])
+      expect(readings).toEqual([['temperature', 22.5]])
+      client.end(true)
+    } finally {
+      await t.stop()
+    }
+  })
+})
