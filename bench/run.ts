@@ -29,6 +29,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     connections: { type: 'string' },
+    mqtt5: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' }
   }
 })
@@ -37,10 +38,13 @@ if (values.help === true) {
   --quick        a short version of every measurement (under 3 minutes)
   --only         run only these measurements
   --profile      run the embedded-store hub under node --cpu-prof; summarise with bench/cpuprofile-summary.ts
-  --connections  idle connections for the connections measurement (default 10000, quick 2000)`)
+  --connections  idle connections for the connections measurement (default 10000, quick 2000)
+  --mqtt5        the load generator's devices speak MQTT 5 instead of 3.1.1 (the peers' too)`)
   process.exit(0)
 }
 const quick = values.quick === true
+// Read by every load-generator process (bench/load/worker.ts), which inherits the environment.
+if (values.mqtt5 === true) process.env.TSUDOI_BENCH_MQTT_VERSION = '5'
 const only = new Set((values.only?.split(',') ?? MEASUREMENTS) as Measurement[])
 for (const name of only) if (!MEASUREMENTS.includes(name)) throw new Error(`unknown measurement ${name}; one of ${MEASUREMENTS.join(', ')}`)
 
@@ -63,7 +67,7 @@ const report = new Report()
 const log = new ResultLog(quick)
 const host = machine()
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
-console.log(`Tsudoi benchmarks${quick ? ' (--quick)' : ''}: ${host.nproc} × ${host.cpu}, ${host.memoryGB} GB, Node ${host.node}, Linux ${host.kernel}, load average ${host.loadAvg}`)
+console.log(`Tsudoi benchmarks${quick ? ' (--quick)' : ''}${values.mqtt5 === true ? ' (MQTT 5 devices)' : ''}: ${host.nproc} × ${host.cpu}, ${host.memoryGB} GB, Node ${host.node}, Linux ${host.kernel}, load average ${host.loadAvg}`)
 console.log(`results → ${log.file}`)
 log.write('machine', { ...host, command })
 const busy = Number(host.loadAvg.split(' ')[0])

@@ -46,6 +46,8 @@ export const configSchema = z.object({
   TSUDOI_MAX_CONNECTIONS_PER_DEVICE: z.coerce.number().int().min(1).max(1000).default(8),
   // New MQTT connections one source address may open per second (a workshop room behind one NAT shares it).
   TSUDOI_CONNECT_RATE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
+  // MQTT 5: the longest session expiry a device may ask for; its subscriptions and queued messages are dropped after it.
+  TSUDOI_MAX_SESSION_EXPIRY: duration('a duration such as 1h, 1d or 7d', 1000, 30 * 86_400_000).prefault('1d'),
   // Distinct metrics one device may create; a Zigbee2MQTT bridge carries many sensors, a Tasmota ~30.
   TSUDOI_MAX_METRICS_PER_DEVICE: z.coerce.number().int().min(1).max(100_000).default(1000),
   // Reverse proxies whose X-Forwarded-For the HTTP side believes: off, or a comma-separated list of addresses/CIDRs.

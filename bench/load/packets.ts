@@ -23,13 +23,14 @@ export interface PublishTemplate {
  * A telemetry PUBLISH in Tsudoi's native format: `{"temperature":…,"humidity":…,"ts":…}` —
  * two metrics and a timestamp — padded with trailing spaces (still valid JSON) to `payloadBytes`.
  */
-export function publishTemplate (topic: string, qos: 0 | 1, payloadBytes = 120, seed = 0): PublishTemplate {
+export function publishTemplate (topic: string, qos: 0 | 1, payloadBytes = 120, seed = 0, mqtt5 = false): PublishTemplate {
   const temperature = `${20 + (seed % 10)}.000000`
   const humidity = `${40 + (seed % 20)}.${String(seed % 1_000_000).padStart(6, '0')}`
   let payload = `{"temperature":${temperature},"humidity":${humidity},"ts":0000000000000}`
   payload = payload.padEnd(payloadBytes, ' ')
   const topicField = field(topic)
-  const pid = qos === 1 ? Buffer.from([0, 1]) : Buffer.alloc(0)
+  // MQTT 5: an empty property list after the packet id [MQTT-3.3.2.3].
+  const pid = Buffer.concat([qos === 1 ? Buffer.from([0, 1]) : Buffer.alloc(0), mqtt5 ? Buffer.from([0]) : Buffer.alloc(0)])
   const body = Buffer.concat([topicField, pid, Buffer.from(payload, 'utf8')])
   const header = Buffer.concat([Buffer.from([qos === 1 ? 0x32 : 0x30]), remainingLength(body.length)])
   const bytes = Buffer.concat([header, body])
@@ -49,4 +50,10 @@ export function writeDigits (buffer: Buffer, at: number, value: number, width: n
     buffer[i] = 48 + (value % 10)
     value = Math.floor(value / 10)
   }
+}
+
+/** An MQTT 5 CONNECT with user name and password and no properties [MQTT-3.1]. */
+export function connectPacket5 (clientId: string, username: string, password: string, keepalive = 60): Buffer {
+  const body = Buffer.concat([field('MQTT'), Buffer.from([5, 0xc2, keepalive >> 8, keepalive & 255, 0]), field(clientId), field(username), field(password)])
+  return Buffer.concat([Buffer.from([0x10]), remainingLength(body.length), body])
 }

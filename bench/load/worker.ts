@@ -1,6 +1,6 @@
 import net from 'node:net'
 import { Histogram } from '../lib/histogram.ts'
-import { DISCONNECT, PINGREQ, type PublishTemplate, connectPacket, publishTemplate, writeDigits } from './packets.ts'
+import { DISCONNECT, PINGREQ, type PublishTemplate, connectPacket, connectPacket5, publishTemplate, writeDigits } from './packets.ts'
 import type { Command, ConnectCommand, DeviceLogin, Event, RunCommand } from './protocol.ts'
 
 // One load-generator process: raw TCP sockets, pre-built packets patched in place, a fixed
@@ -9,6 +9,8 @@ import type { Command, ConnectCommand, DeviceLogin, Event, RunCommand } from './
 const RING = 4096 // > any maxInflight we use: packet ids in flight never share a slot
 const MASK = RING - 1
 const WRITE_HIGH_WATER = 64 * 1024
+/** `npm run bench -- --mqtt5` (bench/run.ts): devices speak MQTT 5. CONNACK and PUBACK are read alike (reason code where the return code was). */
+const MQTT5 = process.env.TSUDOI_BENCH_MQTT_VERSION === '5'
 
 const send = (event: Event): void => { process.send!(event) }
 
@@ -42,7 +44,9 @@ class Connection {
         if (code === 0) resolve()
         else reject(new Error(code === -1 ? 'connection closed before CONNACK' : `CONNACK return code ${code}`))
       }
-      this.socket.write(connectPacket(this.login.clientId, this.login.username, this.login.password, true, keepaliveS))
+      this.socket.write(MQTT5
+        ? connectPacket5(this.login.clientId, this.login.username, this.login.password, keepaliveS)
+        : connectPacket(this.login.clientId, this.login.username, this.login.password, true, keepaliveS))
     })
   }
 
@@ -163,7 +167,7 @@ async function run (command: RunCommand): Promise<void> {
   acked = 0
   const live = connections.filter((c) => !c.closed)
   live.forEach((c, i) => {
-    c.template = publishTemplate(c.login.topic, command.qos, command.payloadBytes, c.index + i)
+    c.template = publishTemplate(c.login.topic, command.qos, command.payloadBytes, c.index + i, MQTT5)
     c.sentAt ??= new Float64Array(RING)
     c.sentAt.fill(0)
     c.inflight = 0

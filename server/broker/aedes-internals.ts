@@ -1,12 +1,14 @@
 import { Duplex } from 'node:stream'
 import type { Aedes, Client } from 'aedes'
 
-// The private fields of aedes' Client (lib/client.js, aedes 1.2.0, pinned exactly in
+// The private fields of aedes' Client (lib/client.js, aedes 2.0.0-beta.1, pinned exactly in
 // package.json) that the packet-size guard and the fast path plug into. A new aedes may
 // rename them; `probeClientInternals` finds out at start-up instead of at the first packet.
 
 export interface AedesParser {
   parse: (buf: Buffer) => number
+  /** mqtt-packet's Parser is an EventEmitter: aedes listens for 'packet'. */
+  prependListener: (event: 'packet', listener: (packet: { properties?: object, will?: { properties?: object } | null }) => void) => void
   _list: { length: number }
   _stateCounter: number
 }
@@ -51,9 +53,28 @@ export function probeClientInternals (broker: Aedes, handle: (conn: Duplex) => C
     ['_authorized', typeof probe._authorized === 'boolean'],
     ['version', 'version' in probe],
     ['closed', typeof probe.closed === 'boolean'],
+    ['connecting', typeof probe.connecting === 'boolean'],
     ['conn', probe.conn === conn],
     ['broker.maxTopicLevels', typeof (broker as unknown as { maxTopicLevels?: unknown }).maxTopicLevels === 'number']
   ]
   ;(probe as unknown as Client).close()
   return checks.filter(([, ok]) => !ok).map(([name]) => name)
+}
+
+/**
+ * aedes 2 (lib/handlers/publish.js, enqueuePublish) neither acknowledges nor publishes a PUBLISH
+ * its authorizePublish marked `_notAuthorized`: the hub, having written the MQTT 5 PUBACK itself
+ * (server/broker/mqtt5.ts), marks the packet so aedes writes no second one.
+ */
+export function skipAedesAck (packet: object): void {
+  (packet as { _notAuthorized?: boolean })._notAuthorized = true
+}
+
+/**
+ * aedes 2 writes a packet only while the client is `connecting` or `connected` (lib/write.js).
+ * Cleared before a refusing authenticate answers, the CONNACK the hub wrote itself stays the only
+ * one; aedes then closes the connection as for any refusal.
+ */
+export function skipAedesConnack (client: Client): void {
+  (client as unknown as { connecting: boolean }).connecting = false
 }

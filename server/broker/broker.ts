@@ -5,19 +5,21 @@ import type { Config } from '../config.ts'
 import type { ErrorCode } from '../errors.ts'
 import type { EventBus } from '../event-bus.ts'
 import type { Activity } from '../ingest/activity.ts'
+import type { IngestVerdict } from '../ingest/pipeline.ts'
 import type { DeviceIdentity } from '../domain/identity.ts'
 import { maySubscribe } from '../ingest/access.ts'
 import type { Log } from '../log.ts'
 import type { HubMetrics } from '../metrics.ts'
-import { clientsOf, probeClientInternals } from './aedes-internals.ts'
+import { clientsOf, internalsOf, probeClientInternals, skipAedesAck, skipAedesConnack } from './aedes-internals.ts'
 import { namespacedClientId } from './client-id.ts'
 import { ConnectRate } from './connect-rate.ts'
 import { type ContainDeps, type PublishHandler, containIngest } from './contained-ingest.ts'
+import { type V5Session, RECEIVE_MAXIMUM, ReasonCode, encodeConnackRefusal, encodePublishAck, mqtt5Options, publishAnswer, reasonString, repeatedProperty } from './mqtt5.ts'
 import { wellFormedMqttString } from './mqtt-strings.ts'
 import { type ParseSlot, guardPacketSizes, largestPacket, packetLimits } from './packet-size-guard.ts'
 import { PubackWriter, installFastPath } from './publish-fast-path.ts'
 
-export type BrokerConfig = Pick<Config, 'TSUDOI_MAX_PAYLOAD' | 'TSUDOI_FAST_PATH' | 'TSUDOI_MAX_CONNECTIONS_PER_DEVICE' | 'TSUDOI_CONNECT_RATE_PER_ADDRESS'>
+export type BrokerConfig = Pick<Config, 'TSUDOI_MAX_PAYLOAD' | 'TSUDOI_FAST_PATH' | 'TSUDOI_MAX_CONNECTIONS_PER_DEVICE' | 'TSUDOI_CONNECT_RATE_PER_ADDRESS' | 'TSUDOI_MAX_SESSION_EXPIRY'>
 
 export interface BrokerDeps {
   authenticate: (deviceId: string, token: string) => DeviceIdentity | undefined
@@ -41,9 +43,17 @@ const authenticatedAt = new WeakMap<Client, number>()
 const emptyClientIds = new WeakSet<Client>()
 const parseSlots = new WeakMap<Client, ParseSlot>()
 const largestPackets = new WeakMap<Aedes, number>()
+// MQTT 5 connections: what their CONNECT asked for (server/broker/mqtt5.ts).
+const v5Sessions = new WeakMap<Client, V5Session>()
+// Packets with a repeated MQTT 5 property, and their connections, closed: aedes still hands the
+// hooks the packet (and a SUBSCRIBE's filters) after the close.
+const protocolErrors = new WeakSet<object>()
 
-function connectError (returnCode: 2 | 3 | 5, message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode }) as AuthenticateError
+/** A refused CONNECT: the MQTT 3.1.1 return code aedes answers with, the MQTT 5 reason code the hub answers with. */
+interface ConnectRefusal { returnCode: 2 | 3 | 4 | 5, reasonCode: number, code: ErrorCode, message: string }
+
+function connectError (refusal: Pick<ConnectRefusal, 'returnCode' | 'message'>): AuthenticateError {
+  return Object.assign(new Error(refusal.message), { returnCode: refusal.returnCode }) as AuthenticateError
 }
 
 /** The largest MQTT packet the broker accepts from anyone: what one WebSocket message may carry. */
@@ -76,16 +86,30 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     log.error({ err: error, hook, clientId: client?.id }, 'broker hook failed; contained')
   }
 
+  // Whether the hub may write a v5 refusing CONNACK itself (aedes-internals.ts): known once aedes is probed.
+  let answersItself = false
+
   const broker = await Aedes.createBroker({
+    // MQTT 5 limits, advertised in CONNACK and enforced (server/broker/mqtt5.ts).
+    ...mqtt5Options(largestPacket(limits), config.TSUDOI_MAX_SESSION_EXPIRY),
     // What aedes does not check in a CONNECT; and [MQTT-3.1.3-8]: an empty client id needs a
     // clean session, remembered for authenticate.
     preConnect (client, packet, callback) {
       try {
+        if (protocolErrors.has(packet)) return callback(new Error('connection closed'), false)
         if (!wellFormedMqttString(packet.clientId)) return callback(malformed('the client id is not well-formed UTF-8 [MQTT-1.5.3]'), false)
         if (packet.will != null && ((packet.will.qos as number) > 2 || !wellFormedMqttString(packet.will.topic))) {
           return callback(malformed('the will has QoS 3 [MQTT-3.1.2-14] or a topic that is not well-formed UTF-8 [MQTT-1.5.3]'), false)
         }
-        if (packet.clientId === '') emptyClientIds.add(client)
+        // MQTT 5 lets the server assign a client id to an empty one, whatever the session [MQTT-3.1.3-6].
+        if (packet.clientId === '' && packet.protocolVersion !== 5) emptyClientIds.add(client)
+        if (packet.protocolVersion === 5) {
+          v5Sessions.set(client, {
+            problemInformation: packet.properties?.requestProblemInformation !== false,
+            maximumPacketSize: packet.properties?.maximumPacketSize,
+            inFlight: 0
+          })
+        }
       } catch (error) {
         failed('preConnect', error, client)
         return callback(error as Error, false)
@@ -93,14 +117,19 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       callback(null, true)
     },
     authenticate (client, username, password, done) {
-      let refusal: AuthenticateError | undefined
+      let refusal: ConnectRefusal | undefined
       try {
         refusal = admit(client, username, password)
+        // MQTT 5: the hub's own CONNACK, with the reason code aedes cannot choose (0x89) and a reason string naming the error code.
+        if (refusal !== undefined && v5Sessions.has(client) && answersItself) {
+          client.conn.write(encodeConnackRefusal(refusal.reasonCode, reasonString(refusal.code, refusal.message)))
+          skipAedesConnack(client)
+        }
       } catch (error) {
         failed('authenticate', error, client)
-        refusal = connectError(3, 'server unavailable')
+        return done(connectError({ returnCode: 3, message: 'server unavailable' }), false)
       }
-      if (refusal !== undefined) return done(refusal, false)
+      if (refusal !== undefined) return done(connectError(refusal), false)
       done(null, true)
     },
     authorizePublish (client, packet, callback) {
@@ -114,18 +143,55 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         // Both paths: the fast path hands these to aedes (publish-fast-path.ts), which asks here.
         if (packet.qos > 0 && packet.messageId === 0) return answer(malformed('a QoS 1 or 2 PUBLISH needs a non-zero packet id [MQTT-2.3.1-1]'))
         if (!wellFormedMqttString(packet.topic)) return answer(malformed('the topic is not well-formed UTF-8 [MQTT-1.5.3]'))
+        // The packet, not the client: its will is still published [MQTT-3.1.2-8].
+        if (protocolErrors.has(packet)) return answer(new Error('connection closed'))
         const identity = client === null ? undefined : identities.get(client)
         // A will left by a session whose client is gone cannot be attributed to a device.
         if (identity === undefined) return answer(new Error('publisher has no identity'))
-        const conn = client!.conn as { cork?: () => void, uncork?: () => void }
-        const verdict = pipeline.handle(identity, packet.topic, packet.payload as Buffer, packet.qos, (error) => {
+        const conn = client!.conn as { cork?: () => void, uncork?: () => void, write: (bytes: Buffer) => unknown }
+        const v5 = v5Sessions.get(client!)
+        if (v5 !== undefined && packet.qos > 0 && ++v5.inFlight > RECEIVE_MAXIMUM) {
+          // [MQTT-3.3.4-9]: more unacknowledged QoS 1/2 PUBLISHes than the CONNACK allowed. The
+          // rest of the batch is dropped unanswered: the connection is ending.
+          skipAedesAck(packet)
+          if (!v5.exceeded) client!.disconnect({ reasonCode: ReasonCode.RECEIVE_MAXIMUM_EXCEEDED }, () => {})
+          v5.exceeded = true
+          return answer(null)
+        }
+        let verdict: IngestVerdict | undefined
+        let early: { error: Error | null } | undefined
+        const committed = (failure: Error | null): void => {
+          let error = failure
           // A commit answers many publishes of one connection at once: corked, their PUBACKs
           // leave in one write instead of one syscall each.
           conn.cork?.()
           acks.flush(client!)
+          if (v5 !== undefined && error !== null) {
+            // The readings could not be made durable. As for MQTT 3.1.1: nothing is acknowledged
+            // and the connection ends, so the device sends them again — aedes 2 would answer a v5
+            // device 0x87 (a QoS 0 one nothing) and keep the connection.
+            skipAedesAck(packet)
+            client!.close()
+            error = null
+          } else if (v5 !== undefined && packet.qos > 0) {
+            v5.inFlight--
+            // MQTT 5: a refusal is answered on the PUBACK (or PUBREC) itself, in its turn.
+            const refused = publishAnswer(verdict!.refusals ?? [], verdict!.kept ?? 0)
+            // A QoS 2 PUBLISH kept in part is acknowledged by aedes, which must remember it for the PUBREL.
+            if (refused !== undefined && (packet.qos === 1 || refused.reasonCode >= 0x80)) {
+              conn.write(encodePublishAck(packet.qos as 1 | 2, packet.messageId!, refused, v5.problemInformation, v5.maximumPacketSize))
+              skipAedesAck(packet)
+            }
+          }
           answer(error)
           process.nextTick(() => conn.uncork?.())
+        }
+        // The commit may answer before handle returns its verdict: then it is answered right after.
+        verdict = pipeline.handle(identity, packet.topic, packet.payload as Buffer, packet.qos, (error) => {
+          if (verdict === undefined) early = { error }
+          else committed(error)
         })
+        if (early !== undefined) committed(early.error)
         if (!verdict.allowed) {
           // aedes has no "refuse but stay connected" for PUBLISH in MQTT 3.1.1 (an error here
           // drops the connection), so the packet is acknowledged and diverted to a sink nobody reads.
@@ -141,6 +207,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     authorizeSubscribe (client, subscription, callback) {
       let allowed = false
       try {
+        if (protocolErrors.has(client)) return callback(new Error('connection closed'), null)
         if (!wellFormedMqttString(subscription.topic)) return callback(malformed('the topic filter is not well-formed UTF-8 [MQTT-1.5.3]'), null)
         const identity = identities.get(client)
         if (identity !== undefined) subscribers.add(identity.id)
@@ -159,10 +226,10 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
   })
 
   /** The CONNECT's verdict: undefined to accept it, or the CONNACK refusal. */
-  function admit (client: Client, username: string | undefined, password: Buffer | undefined): AuthenticateError | undefined {
+  function admit (client: Client, username: string | undefined, password: Buffer | undefined): ConnectRefusal | undefined {
     if (emptyClientIds.has(client) && !client.clean) {
       metrics.connectRefused.inc({ code: 'CLIENT_ID_REQUIRED' })
-      return connectError(2, 'an empty client id needs clean session')
+      return { returnCode: 2, reasonCode: ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, code: 'CLIENT_ID_REQUIRED', message: 'an empty client id needs clean session' }
     }
     const identity = username === undefined || password === undefined
       ? undefined
@@ -170,7 +237,8 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     if (identity === undefined) {
       metrics.connectRefused.inc({ code: 'BAD_CREDENTIALS' })
       log.info({ username, clientId: client.id }, 'connection refused: unknown device or wrong token')
-      return connectError(5, 'not authorized')
+      // MQTT 3.1.1 5 "not authorized" (as before); MQTT 5 says what it is: 0x86 bad user name or password.
+      return { returnCode: 5, reasonCode: ReasonCode.BAD_USERNAME_OR_PASSWORD, code: 'BAD_CREDENTIALS', message: 'not authorized' }
     }
     // Before aedes' fetchSubs and registerClient read it (lib/handlers/connect.js): sessions,
     // wills and takeovers are keyed per device (server/broker/client-id.ts).
@@ -181,8 +249,9 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     if (open.size - (takesOver ? 1 : 0) >= config.TSUDOI_MAX_CONNECTIONS_PER_DEVICE) {
       metrics.connectRefused.inc({ code: 'TOO_MANY_CONNECTIONS' satisfies ErrorCode })
       log.info({ device: identity.id, open: open.size }, 'connection refused: too many connections for this device')
-      // 3 "server unavailable": the device retries later, as it should, instead of giving up on bad credentials.
-      return connectError(3, 'too many connections for this device')
+      // 3 "server unavailable" (MQTT 5: 0x89 server busy): the device retries later, as it should,
+      // instead of giving up on bad credentials.
+      return { returnCode: 3, reasonCode: ReasonCode.SERVER_BUSY, code: 'TOO_MANY_CONNECTIONS', message: 'too many connections for this device' }
     }
     client.id = id
     held.set(identity.id, open.add(client))
@@ -199,8 +268,9 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
   const missing = probeClientInternals(broker, (conn) => aedesHandle(conn))
   if (missing.includes('_parser.parse') || missing.includes('_authorized')) {
     // The packet-size guard is not optional: without it any socket could make the hub buffer 256 MB.
-    throw new Error(`aedes ${missing.join(', ')} not found: the hub's packet-size guard needs them (package.json pins aedes 1.2.0)`)
+    throw new Error(`aedes ${missing.join(', ')} not found: the hub's packet-size guard needs them (package.json pins aedes 2.0.0-beta.1)`)
   }
+  answersItself = !missing.includes('connecting')
   const fastPath = config.TSUDOI_FAST_PATH && missing.length === 0
   if (config.TSUDOI_FAST_PATH && !fastPath) log.warn({ missing }, 'fast path off: aedes internals it needs are missing; every packet goes through aedes')
 
@@ -216,6 +286,19 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       return undefined as unknown as Client // transports ignore it; there is no client
     }
     const client = aedesHandle(conn, req)
+    // Before aedes' own listener sees the packet (server/broker/mqtt5.ts, repeatedProperty).
+    internalsOf(client)._parser.prependListener('packet', (packet: { properties?: object, will?: { properties?: object } | null }) => {
+      if (packet.properties === undefined && packet.will?.properties === undefined) return
+      const repeated = repeatedProperty(packet)
+      if (repeated === undefined) return
+      metrics.connectionsDropped.inc({ code: 'MALFORMED_PACKET' })
+      log.info({ address, clientId: client.id, property: repeated }, 'connection closed: an MQTT 5 property given twice')
+      // aedes still handles this packet after the close: without the property, and the hooks refuse it.
+      packet.properties = undefined
+      if (packet.will != null) packet.will.properties = undefined
+      protocolErrors.add(packet).add(client)
+      client.close()
+    })
     parseSlots.set(client, guardPacketSizes(client, limits, (violation) => {
       metrics.connectionsDropped.inc({ code: violation.kind === 'too-large' ? 'PACKET_TOO_LARGE' satisfies ErrorCode : 'MALFORMED_PACKET' })
       log.info({ address, clientId: client.id, ...violation }, 'connection closed: a packet length its type cannot have')

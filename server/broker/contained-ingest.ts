@@ -38,13 +38,14 @@ export function containIngest (pipeline: PublishHandler, deps: ContainDeps): Pub
       } catch (error) {
         metrics.handlerFailures.inc({ hook: 'ingest' })
         log.error({ err: error, device: device.id, topic }, 'ingest failed on a payload; refused, connection kept')
+        const refusals = [{ code: 'PROCESSING_FAILED' as const, message: errorCatalogue.PROCESSING_FAILED.message }]
         try {
-          reporter?.report(device, topic, [{ code: 'PROCESSING_FAILED', message: errorCatalogue.PROCESSING_FAILED.message }])
+          reporter?.report(device, topic, refusals)
         } catch (reportError) {
           log.error({ err: reportError }, 'could not report PROCESSING_FAILED')
         }
         committer.submit([], () => answer(null))
-        return { allowed: false }
+        return { allowed: false, refusals, kept: 0 }
       }
     }
   }

@@ -31,6 +31,10 @@ export interface IngestDeps {
 export interface IngestVerdict {
   /** False when the topic itself was refused (not the device's to publish): the broker must not route it. */
   allowed: boolean
+  /** What was refused in it (the errors topic got each), for an MQTT 5 PUBACK's reason code (server/broker/mqtt5.ts). */
+  refusals?: readonly Refusal[]
+  /** Readings of it that are being stored. */
+  kept?: number
 }
 
 const PROCESSING_FAILED: Refusal = { code: 'PROCESSING_FAILED', message: errorCatalogue.PROCESSING_FAILED.message }
@@ -63,16 +67,18 @@ export class IngestPipeline {
     metrics.pendingPublishes.inc()
     const outcome = decodePublish(device, topic, payload, this.clock(), this.decodeContext)
     let readings: Reading[] = []
+    let refusals: Refusal[] = outcome.refusals
     try {
       readings = this.admit(device, topic, outcome)
     } catch (error) {
       readings = []
-      this.report(device, topic, { accepted: [], refusals: [PROCESSING_FAILED], failure: error })
+      refusals = [PROCESSING_FAILED]
+      this.report(device, topic, { accepted: [], refusals, failure: error })
     }
     // Refused and empty publishes go through the committer too, so acknowledgements keep
     // their order and a flood of them cannot recurse through aedes' parser (moscajs/aedes#193).
     committer.submit(readings, (error) => this.committed(device, readings, error, done))
-    return { allowed: isRoutable(outcome) }
+    return { allowed: isRoutable(outcome), refusals, kept: readings.length }
   }
 
   /** Reports the refusals, announces a status, and gives the readings to store. */

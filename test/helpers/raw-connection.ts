@@ -10,6 +10,9 @@ import { connectPacket } from './raw-mqtt.ts'
 export interface HubPacket {
   cmd: string
   returnCode?: number
+  /** MQTT 5 only. */
+  reasonCode?: number
+  properties?: Record<string, unknown>
   sessionPresent?: boolean
   messageId?: number
   granted?: number[]
@@ -33,14 +36,14 @@ export interface RawConnection {
 
 export const PINGREQ = Buffer.from([0xc0, 0x00])
 
-export async function openRaw (port: number): Promise<RawConnection> {
+export async function openRaw (port: number, protocolVersion: 4 | 5 = 4): Promise<RawConnection> {
   const socket = net.connect(port, '127.0.0.1')
   socket.on('error', () => {}) // a reset by the hub is one of the outcomes under test
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve)
     socket.once('error', reject)
   })
-  const parser = mqttPacket.parser({ protocolVersion: 4 })
+  const parser = mqttPacket.parser({ protocolVersion })
   const packets: HubPacket[] = []
   const listeners = new Set<() => void>()
   const notify = (): void => { for (const listener of [...listeners]) listener() }
