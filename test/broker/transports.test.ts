@@ -60,6 +60,21 @@ describe('MQTT over TLS', () => {
     expect(body.readings).toEqual([{ time: expect.any(Number), device: 'tls-shop-d1', metric: 'power', value: 42 }])
   })
 
+  it('serves an MQTT 5 device over MQTTS alike: stored, and a refused payload answered PUBACK 0x99 with the hub\'s code, the connection kept', async () => {
+    const client = mqtt.connect(t.hub.mqttsUrl!, { protocolVersion: 5, username: p.device.id, password: p.device.token, reconnectPeriod: 0, ca: readFileSync(cert) })
+    await new Promise((resolve, reject) => { client.once('connect', resolve); client.once('error', reject) })
+    const pubacks: Array<[number | undefined, string | undefined]> = []
+    client.on('packetreceive', (packet) => {
+      if (packet.cmd === 'puback') pubacks.push([packet.reasonCode, packet.properties?.reasonString])
+    })
+    await client.publishAsync(p.device.topic, '{"power": "lots"}', { qos: 1 }).catch(() => undefined)
+    await client.publishAsync(p.device.topic, '{"power": 43}', { qos: 1 })
+    client.end(true)
+    expect(pubacks).toEqual([[0x99, 'NOT_A_NUMBER: power: "lots" is not a number'], [0, undefined]])
+    const { body } = await t.api('/api/me/readings', { token: p.member.accessKey })
+    expect(body.readings.map((r: { value: number }) => r.value).sort()).toEqual([42, 43])
+  })
+
   it('needs both the certificate and the key', async () => {
     const { loadConfig } = await import('../../server/config.ts')
     expect(() => loadConfig({ TSUDOI_TLS_CERT: cert })).toThrow(/TSUDOI_TLS_KEY="": required when TSUDOI_TLS_CERT is set/)
