@@ -23,7 +23,8 @@ describe('alerts page (browser, phone)', () => {
     await page.getByRole('heading', { level: 1, name: '自社のデータ' }).waitFor()
     await page.goto(`${t.hub.httpUrl}/#/alerts`)
     await page.getByRole('heading', { level: 1, name: '警報' }).waitFor()
-    expect(await page.getByText('警報はまだありません。').isVisible()).toBe(true)
+    // The list loads after the heading: wait for the empty state (isVisible() does not wait and raced it once in CI).
+    await page.getByText('警報はまだありません。').waitFor()
 
     await page.getByLabel('名前').fill('冷蔵庫が温かい')
     await expect.poll(() => page.getByLabel('デバイス').locator('option').allTextContents()).toEqual(['すべてのデバイス', `${me.name} センサー`])
